@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Galaxy's own import check on the built tarball (its ansible-test step off: sanity runs separately).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cfg="$ROOT/.cache/galaxy-importer.cfg"
+printf '[galaxy-importer]\nRUN_ANSIBLE_TEST = False\nRUN_ANSIBLE_LINT = True\n' >"$cfg"
+cd "$ROOT/.cache"  # the importer writes importer_result.json into the working directory
+out="$(GALAXY_IMPORTER_CONFIG="$cfg" python -m galaxy_importer.main "$ROOT"/.cache/dist/entra-app_proxy-*.tar.gz 2>&1)"
+printf '%s\n' "$out"
+# The importer exits 0 even for some rejected imports; its own words decide.
+if grep -qE '^(ERROR|CRITICAL)|import failed' <<<"$out"; then
+    exit 1
+fi

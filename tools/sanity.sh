@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# ansible-test sanity on a copy of the tracked tree (ansible-test needs .../ansible_collections/entra/app_proxy).
+#   tools/sanity.sh [ansible-test sanity args...]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DEST="$ROOT/.cache/sanity/ansible_collections/entra/app_proxy"
+rm -rf "$DEST"
+mkdir -p "$DEST"
+(cd "$ROOT" && git ls-files -co --exclude-standard -z | xargs -0 -I{} cp --parents {} "$DEST" 2>/dev/null || true)
+cd "$DEST"
+# PowerShell sanity tests need pwsh, which cannot be installed here; tools/ps_check.py covers
+# syntax and $spec-versus-docs instead.
+exec "$ROOT/.venv/newest/bin/ansible-test" sanity --venv --python 3.12 \
+    --skip-test pslint --color no "$@"

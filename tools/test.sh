@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The whole test suite (README "Run the tests"; CI runs it through .ci/run).
+# Does its own set-up, runs every stage even when one fails, prints a summary, and
+# exits non-zero if any stage failed.
+#
+#   tools/test.sh [STAGE...]      default: every stage, in this order
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+LOGS="$ROOT/.cache/test-logs"
+ALL_STAGES=(lint changelog powershell sanity importer ee docs units-newest units-oldest lab-newest lab-oldest molecule)
+STAGES=("$@")
+[ ${#STAGES[@]} -gt 0 ] || STAGES=("${ALL_STAGES[@]}")
+
+if ! tools/setup.sh all; then
+    echo "set-up failed; nothing was tested" >&2
+    exit 1
+fi
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
+
+use() {  # use newest|oldest: put that toolchain and the lab collections on the path
+    export PATH="$ROOT/.venv/$1/bin:$ORIG_PATH"
+    export ANSIBLE_COLLECTIONS_PATH="$ROOT/.cache/collections:$ROOT/tests/lab/collections"
+    export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
+    export LAB_TOOLCHAIN="$1"
+}
+ORIG_PATH="$PATH"
+export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 PY_COLORS=0
+
+pytest_run() {  # pytest_run NAME PATHS...: JUnit XML per stage, so the summary can add the counts up
+    local name="$1"
+    shift
+    local paths=()
+    for p in "$@"; do [ -e "$p" ] && paths+=("$p"); done
+    if [ ${#paths[@]} -eq 0 ]; then
+        echo "no tests under $*" >&2
+        return 1
+    fi
+    python -m pytest -q -rfE -p no:cacheprovider --junitxml="$LOGS/$name.xml" "${paths[@]}"
+}
+
+stage_lint() { use newest; env -u ANSIBLE_COLLECTIONS_SCAN_SYS_PATH ansible-lint --offline; }
+stage_changelog() { use newest; antsibull-changelog lint; }
+stage_powershell() { use newest; python tools/ps_check.py "$ROOT"; }
+stage_sanity() { use newest; tools/sanity.sh; }
+stage_importer() { use newest; tools/galaxy_import.sh; }
+stage_ee() { use newest; tools/ee_check.sh; }
+stage_docs() { use newest; python tools/docs_check.py; }
+stage_units-newest() { use newest; pytest_run units-newest tests/unit; }
+stage_units-oldest() { use oldest; pytest_run units-oldest tests/unit; }
+stage_lab-newest() { use newest; pytest_run lab-newest tests/lab/tests tests/integration/tenant tests/integration/lab; }
+stage_lab-oldest() { use oldest; pytest_run lab-oldest tests/lab/tests tests/integration/tenant tests/integration/lab; }
+stage_molecule() { use newest; molecule test -s default; }
+
+declare -A STATUS SECONDS_TAKEN
+for stage in "${STAGES[@]}"; do
+    if ! declare -F "stage_$stage" >/dev/null; then
+        echo "unknown stage '$stage'; stages are: ${ALL_STAGES[*]}" >&2
+        exit 2
+    fi
+    echo
+    echo "=================== $stage ==================="
+    start=$(date +%s)
+    ( "stage_$stage" ) 2>&1 | tee "$LOGS/$stage.log"
+    rc=${PIPESTATUS[0]}
+    SECONDS_TAKEN[$stage]=$(( $(date +%s) - start ))
+    if [ "$rc" -eq 0 ]; then STATUS[$stage]=passed; else STATUS[$stage]="FAILED (exit $rc)"; fi
+done
+
+echo
+echo "=================== summary ==================="
+failed=0
+for stage in "${STAGES[@]}"; do
+    printf '%-14s %-18s %4ss\n' "$stage" "${STATUS[$stage]}" "${SECONDS_TAKEN[$stage]}"
+    [ "${STATUS[$stage]}" = passed ] || failed=$((failed + 1))
+done
+# One closing line with the pytest totals across both toolchains.
+python3 - "$LOGS" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+tests = failures = skipped = 0
+for path in glob.glob(sys.argv[1] + "/*.xml"):
+    for suite in ET.parse(path).getroot().iter("testsuite"):
+        tests += int(suite.get("tests", 0))
+        failures += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+        skipped += int(suite.get("skipped", 0))
+print("tests: %d passed, %d failed, %d skipped" % (tests - failures - skipped, failures, skipped))
+PY
+if [ "$failed" -ne 0 ]; then
+    echo "$failed stage(s) failed; logs in .cache/test-logs/"
+    exit 1
+fi
+echo "all stages passed"
