@@ -47,7 +47,7 @@ stage_powershell() { use newest; python tools/ps_check.py "$ROOT"; }
 stage_sanity() { use newest; tools/sanity.sh; }
 stage_importer() { use newest; tools/galaxy_import.sh; }
 stage_ee() { use newest; tools/ee_check.sh; }
-stage_docs() { use newest; python tools/docs_check.py; }
+stage_docs() { use newest; python tools/docs_check.py && python tools/role_readme.py --check; }
 stage_units-newest() { use newest; pytest_run units-newest tests/unit; }
 stage_units-oldest() { use oldest; pytest_run units-oldest tests/unit; }
 stage_lab-newest() { use newest; pytest_run lab-newest tests/lab/tests tests/integration/tenant tests/integration/lab; }
