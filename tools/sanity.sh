@@ -8,6 +8,9 @@ rm -rf "$DEST"
 mkdir -p "$DEST"
 (cd "$ROOT" && git ls-files -co --exclude-standard -z | xargs -0 -I{} cp --parents {} "$DEST" 2>/dev/null || true)
 cd "$DEST"
+# ansible-test lists files with git; without a repo of its own it would ask the enclosing
+# checkout, where .cache/ is ignored, and find nothing.
+git init -q . && git add -A >/dev/null
 # PowerShell sanity tests need pwsh, which cannot be installed here; tools/ps_check.py covers
 # syntax and $spec-versus-docs instead.
 exec "$ROOT/.venv/newest/bin/ansible-test" sanity --venv --python 3.12 \
