@@ -1,0 +1,218 @@
+# -*- coding: utf-8 -*-
+# Simulation of entra.app_proxy.server_info (plugins/modules/server_info.ps1): the same reads, from the
+# host state. Not modelled: the Network Service store's registry/profile split (one "NetworkService\My"
+# store), Server Core's missing IE keys unless the seed leaves them out, and the WinHTTP per-scheme syntax.
+from __future__ import annotations
+
+import datetime
+import xml.etree.ElementTree as ET
+
+# Same table and search order as the module (FACTS §1.4, the 1.5.3829.0 rename table).
+LAYOUTS = (
+    {
+        "layout": "new",
+        "product_name": "Microsoft Entra private network connector",
+        "install_dir": r"C:\Program Files\Microsoft Entra private network connector",
+        "updater_dir": r"C:\Program Files\Microsoft Entra private network connector Updater",
+        "data_dir": r"C:\ProgramData\Microsoft\Microsoft Entra private network connector",
+        "service_exe_name": "MicrosoftEntraPrivateNetworkConnectorService.exe",
+        "updater_exe_name": "MicrosoftEntraPrivateNetworkConnectorUpdaterService.exe",
+        "module_name": "MicrosoftEntraPrivateNetworkConnectorPSModule",
+        "registry_key": r"HKLM:\SOFTWARE\Microsoft\Microsoft Entra private network connector",
+    },
+    {
+        "layout": "old",
+        "product_name": "Microsoft AAD App Proxy Connector",
+        "install_dir": r"C:\Program Files\Microsoft AAD App Proxy Connector",
+        "updater_dir": r"C:\Program Files\Microsoft AAD App Proxy Connector Updater",
+        "data_dir": r"C:\ProgramData\Microsoft\Microsoft AAD Application Proxy Connector",
+        "service_exe_name": "ApplicationProxyConnectorService.exe",
+        "updater_exe_name": "ApplicationProxyConnectorUpdaterService.exe",
+        "module_name": "AppProxyPSModule",
+        "registry_key": r"HKLM:\SOFTWARE\Microsoft\Microsoft AAD App Proxy Connector",
+    },
+)
+SCHANNEL = r"HKLM:\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2"
+NETFX = r"HKLM:\SOFTWARE\Microsoft\.NETFramework\v4.0.30319"
+ACTIVE_SETUP = r"HKLM:\SOFTWARE\Microsoft\Active Setup\Installed Components"
+CBS_KEY = r"HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending"
+WU_KEY = r"HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired"
+MARKER_KEY = r"HKLM:\SOFTWARE\Ansible\entra.app_proxy"
+PPP_SERVICE = "AzureADPasswordProtectionProxy"
+_PRODUCT_TYPES = {"workstation": 1, "domain_controller": 2, "server": 3}
+
+
+def _value(host, path, name):
+    v = host.reg_get_value(path, name)
+    return None if v is None else v["data"]
+
+
+def _version(host, path):
+    entry = host.file_get(path)
+    return None if entry is None or entry["type"] != "file" else entry.get("version")
+
+
+def _service(host, name):
+    info = {"name": name, "exists": False, "state": None, "start_mode": None, "display_name": None}
+    svc = host.service_get(name)
+    if svc is not None and svc["name"].lower() == name.lower():
+        info.update(exists=True, state=svc["state"], start_mode=svc["start_mode"], display_name=svc["display_name"])
+    return info
+
+
+def _default_proxy(host, path):
+    info = {"exists": False, "default_proxy_present": False, "enabled": None, "proxy_address": None,
+            "bypass_on_local": None, "use_system_default": None}
+    text = host.file_read_text(path)
+    if text is None:
+        return info
+    info["exists"] = True
+    try:
+        root = ET.fromstring(text.strip().encode("utf-8"))
+    except ET.ParseError as e:
+        # [xml] fails the same way on Windows; the module does not catch it.
+        raise host.fail("Cannot convert value to type System.Xml.XmlDocument: %s (%s)" % (e, path))
+    node = root.find("system.net/defaultProxy")
+    if node is None:
+        return info
+    info["default_proxy_present"] = True
+    if node.get("enabled"):
+        info["enabled"] = node.get("enabled") == "true"
+    proxy = node.find("proxy")
+    if proxy is not None:
+        info["proxy_address"] = proxy.get("proxyaddress") or None
+        info["bypass_on_local"] = proxy.get("bypassonlocal") or None
+        info["use_system_default"] = proxy.get("usesystemdefault") or None
+    return info
+
+
+def _registration(host, trust_file):
+    reg = {"registered": False, "trust_settings_exists": False, "thumbprint": None, "is_in_user_store": None,
+           "certificate_found": False, "certificate_store": None, "certificate_not_after": None,
+           "certificate_expired": None, "certificate_issuer": None}
+    text = host.file_read_text(trust_file)
+    if text is None:
+        return reg
+    reg["trust_settings_exists"] = True
+    try:
+        root = ET.fromstring(text.strip().encode("utf-8"))
+    except ET.ParseError as e:
+        raise host.fail("Failed to read the connector trust settings '%s': %s" % (trust_file, e))
+    trust = root.find(".//CloudProxyTrust")
+    if trust is not None:
+        thumbprint = (trust.findtext("Thumbprint") or "").strip()
+        if thumbprint:
+            reg["thumbprint"] = thumbprint.upper()
+        if trust.find("IsInUserStore") is not None:
+            reg["is_in_user_store"] = (trust.findtext("IsInUserStore") or "").strip() == "true"
+    if reg["thumbprint"] is None:
+        return reg
+    stores = host.state.get("certificates", {})
+    for store in ("LocalMachine\\My", "NetworkService\\My"):
+        cert = stores.get(store, {}).get(reg["thumbprint"])
+        if cert is not None:
+            not_after = datetime.datetime.fromisoformat(cert["not_after"].replace("Z", "+00:00"))
+            expired = not_after < datetime.datetime.now(datetime.timezone.utc)
+            reg.update(certificate_found=True, certificate_store=store, certificate_issuer=cert.get("issuer"),
+                       certificate_not_after=not_after.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                       certificate_expired=expired, registered=not expired)
+            break
+    return reg
+
+
+def simulate(host, args, check_mode, diff):
+    found = None
+    for layout in LAYOUTS:
+        if found is None and host.file_exists(layout["install_dir"] + "\\" + layout["service_exe_name"]):
+            found = layout
+    layout = found or LAYOUTS[0]
+    service_exe = layout["install_dir"] + "\\" + layout["service_exe_name"]
+    updater_exe = layout["updater_dir"] + "\\" + layout["updater_exe_name"]
+    candidates = [lay["install_dir"] + "\\RegisterConnector.ps1" for lay in LAYOUTS]
+    register_script = next((p for p in candidates if host.file_exists(p)), None)
+    connector = {
+        "installed": found is not None,
+        "layout": found["layout"] if found else "none",
+        "version": _version(host, service_exe),
+        "updater_version": _version(host, updater_exe),
+        "product_name": layout["product_name"],
+        "install_dir": layout["install_dir"],
+        "updater_dir": layout["updater_dir"],
+        "data_dir": layout["data_dir"],
+        "service_exe": service_exe,
+        "updater_exe": updater_exe,
+        "config_file": service_exe + ".config",
+        "updater_config_file": updater_exe + ".config",
+        "trust_settings_file": layout["data_dir"] + "\\Config\\TrustSettings.xml",
+        "module_path": layout["install_dir"] + "\\Modules\\",
+        "module_name": layout["module_name"],
+        "registry_key": layout["registry_key"],
+        "register_script": register_script,
+        "register_script_candidates": candidates,
+    }
+
+    winhttp = host.winhttp_proxy()
+    bypass = winhttp.get("bypass") or []
+    facts = host.facts()
+    version = str(facts.get("os_version", "10.0.20348"))
+    build = int(facts.get("build") or (version.split(".")[2] if version.count(".") >= 2 else 0))
+    last_boot = host.boot_time().astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    dom = host.domain()
+    joined = bool(dom["joined"])
+    hostname = host.hostname
+
+    reasons = []
+    if host.reg_key_exists(CBS_KEY):
+        reasons.append("component_based_servicing")
+    if host.reg_key_exists(WU_KEY):
+        reasons.append("windows_update")
+    if _value(host, r"HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager", "PendingFileRenameOperations"):
+        reasons.append("pending_file_rename")
+    if _value(host, MARKER_KEY, "RebootPendingBootTime") == last_boot:
+        reasons.append("entra.app_proxy")
+
+    return {
+        "changed": False,
+        "connector": connector,
+        "services": {"connector": _service(host, "WAPCSvc"), "updater": _service(host, "WAPCUpdaterSvc")},
+        "registration": _registration(host, connector["trust_settings_file"]),
+        "proxy": {
+            "winhttp_proxy": winhttp.get("proxy") or None,
+            "winhttp_bypass": (";".join(bypass) if isinstance(bypass, list) else bypass) or None,
+            "connector_config": _default_proxy(host, connector["config_file"]),
+            "updater_config": _default_proxy(host, connector["updater_config_file"]),
+        },
+        "tls": {
+            "client_enabled": _value(host, SCHANNEL + "\\Client", "Enabled"),
+            "client_disabled_by_default": _value(host, SCHANNEL + "\\Client", "DisabledByDefault"),
+            "server_enabled": _value(host, SCHANNEL + "\\Server", "Enabled"),
+            "server_disabled_by_default": _value(host, SCHANNEL + "\\Server", "DisabledByDefault"),
+            "sch_use_strong_crypto": _value(host, NETFX, "SchUseStrongCrypto"),
+            "system_default_tls_versions": _value(host, NETFX, "SystemDefaultTlsVersions"),
+        },
+        "dotnet": {"release": _value(host, r"HKLM:\SOFTWARE\Microsoft\NET Framework Setup\NDP\v4\Full", "Release")},
+        "ie_esc": {
+            "admin_is_installed": _value(host, ACTIVE_SETUP + "\\{A509B1A7-37EF-4b3f-8CFC-4F3A74704073}", "IsInstalled"),
+            "user_is_installed": _value(host, ACTIVE_SETUP + "\\{A509B1A8-37EF-4b3f-8CFC-4F3A74704073}", "IsInstalled"),
+        },
+        "http2": {"enable_default_http2": _value(
+            host, r"HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp", "EnableDefaultHTTP2")},
+        "os": {
+            "caption": facts.get("os_name", "Microsoft Windows Server 2022 Datacenter"),
+            "version": version,
+            "build": build,
+            "installation_type": _value(host, r"HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion", "InstallationType")
+            or facts.get("installation_type", "Server"),
+            "product_type": _PRODUCT_TYPES.get(str(facts.get("product_type", "server")), 3),
+            "computer_name": hostname,
+            "last_boot_time": last_boot,
+        },
+        "domain": {
+            "member": joined,
+            "name": dom["dns_domain_name"] if joined else dom.get("workgroup") or "WORKGROUP",
+            "fqdn": ("%s.%s" % (hostname, dom["dns_domain_name"]) if joined else hostname).lower(),
+        },
+        "password_protection_proxy": {"installed": host.service_get(PPP_SERVICE) is not None, "service_name": PPP_SERVICE},
+        "reboot_pending": bool(reasons),
+        "reboot_pending_reasons": reasons,
+    }

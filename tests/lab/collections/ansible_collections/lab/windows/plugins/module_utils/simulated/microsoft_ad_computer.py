@@ -1,0 +1,71 @@
+# -*- coding: utf-8 -*-
+# Simulation of microsoft.ad.computer (microsoft.ad 1.10.0): computer accounts in the lab's shared AD.
+from __future__ import annotations
+
+import copy
+
+from ansible_collections.lab.windows.plugins.module_utils.simulated import _ad
+
+REQUIRED_ONE_OF = [["name", "identity"]]
+REQUIRED_TOGETHER = [["domain_username", "domain_password"]]
+
+
+def _attrs(current, spec):
+    cur = {k: list(v) for k, v in (current or {}).items()}
+    for op in ("set", "add", "remove"):
+        for k, v in ((spec or {}).get(op) or {}).items():
+            vals = [str(x) for x in (v if isinstance(v, list) else [v])] if v is not None else []
+            key = k.lower()
+            if op == "set":
+                cur[key] = vals
+            elif op == "add":
+                cur[key] = _ad.apply_list(cur.get(key, []), {"add": vals})
+            else:
+                cur[key] = _ad.apply_list(cur.get(key, []), {"remove": vals})
+            if not cur[key]:
+                cur.pop(key)
+    return cur
+
+
+def simulate(host, args, check_mode, diff):
+    dns = _ad.domain_of(host, args)
+    ident = args["identity"] or args["name"]
+    result = {"changed": False, "distinguished_name": None, "object_guid": None, "sid": None}
+    with host.ad(dns) as ad:
+        key = ident.lower().rstrip("$")
+        if key.startswith("cn="):
+            key = key[3:].split(",", 1)[0]
+        cur = ad["computers"].get(key)
+        if args["state"] == "absent":
+            if cur is not None:
+                result["changed"] = True
+                if not check_mode:
+                    del ad["computers"][key]
+            return result
+        name = args["name"] or ident
+        path = args["path"] or (cur or {}).get("path") or "CN=Computers," + _ad.base_dn(dns)
+        guid, sid = _ad.ids(dns, "computer", name)
+        new = copy.deepcopy(cur) if cur else {
+            "name": name.upper().rstrip("$"), "sam_account_name": name.upper().rstrip("$") + "$", "spn": [],
+            "delegates": [], "trusted_for_delegation": False, "attributes": {}, "enabled": True, "description": None,
+            "dns_hostname": None, "object_guid": guid, "sid": sid}
+        new["path"] = path
+        new["dn"] = "CN=%s,%s" % (new["name"], path)
+        for k in ("description", "dns_hostname", "enabled", "trusted_for_delegation", "location", "upn", "display_name"):
+            if args.get(k) is not None:
+                new[k] = args[k]
+        if args["sam_account_name"]:
+            sam = args["sam_account_name"]
+            new["sam_account_name"] = sam if sam.endswith("$") or args["do_not_append_dollar_to_sam"] else sam + "$"
+        if args["spn"]:
+            new["spn"] = _ad.apply_list(new.get("spn"), args["spn"])
+        if args["delegates"]:
+            new["delegates"] = _ad.apply_list(new.get("delegates"), _ad.resolve_spec(host, ad, args["delegates"], "delegates"))
+        new["attributes"] = _attrs(new.get("attributes"), args["attributes"])
+        result["changed"] = new != cur
+        if result["changed"] and not check_mode:
+            ad["computers"][new["name"].lower()] = new
+        result.update(distinguished_name=new["dn"], object_guid=new["object_guid"], sid=new["sid"])
+        if diff:
+            result["diff"] = {"before": cur or {}, "after": new}
+    return result
