@@ -151,7 +151,7 @@ def check_module(ps1: pathlib.Path) -> list[str]:
         from ansible.plugins.loader import fragment_loader
         from ansible.utils.plugin_docs import add_fragments
         _init_plugin_loader()
-        add_fragments(documentation, str(sidecar), fragment_loader=fragment_loader, is_module=True)
+        add_fragments(documentation, str(sidecar.resolve()), fragment_loader=fragment_loader, is_module=True)
     problems += compare_options("", spec.get("options", {}), documentation.get("options") or {})
     return problems
 
