@@ -1,0 +1,444 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 entra.app_proxy maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The baseline roles (firewall, proxy, ie_esc, domain_join) on the lab.
+
+Each role runs on the lab hosts it is meant for, through tests/lab/labctl.py: check mode first
+(the host state file must not change), then a real run (the state file and the shared AD database
+must hold the wanted settings), then a second run (changed=0). The ansible-test targets of the
+four roles run on the lab too. The lab state lives in a private directory (LAB_STATE_DIR), so
+these tests never disturb another lab run.
+"""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import re
+import secrets
+import subprocess
+import sys
+import typing as t
+
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parents[3]
+LAB = REPO / "tests" / "lab"
+TARGETS = REPO / "tests" / "integration" / "targets"
+RECAP = re.compile(r"^(?P<host>\S+)\s+:\s+ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)"
+                   r"\s+failed=(?P<failed>\d+)\s+skipped=(?P<skipped>\d+)\s+rescued=(?P<rescued>\d+)"
+                   r"\s+ignored=(?P<ignored>\d+)", re.M)
+
+NEW_DIR = r"C:\Program Files\Microsoft Entra private network connector"
+NEW_CONFIG = NEW_DIR + r"\MicrosoftEntraPrivateNetworkConnectorService.exe.config"
+NEW_UPDATER_CONFIG = NEW_DIR + r" Updater\MicrosoftEntraPrivateNetworkConnectorUpdaterService.exe.config"
+OLD_DIR = r"C:\Program Files\Microsoft AAD App Proxy Connector"
+OLD_CONFIG = OLD_DIR + r"\ApplicationProxyConnectorService.exe.config"
+OLD_UPDATER_CONFIG = OLD_DIR + r" Updater\ApplicationProxyConnectorUpdaterService.exe.config"
+NEW_KEY = r"HKLM:\SOFTWARE\Microsoft\Microsoft Entra private network connector"
+OLD_KEY = r"HKLM:\SOFTWARE\Microsoft\Microsoft AAD App Proxy Connector"
+ESC_ADMIN = r"HKLM:\SOFTWARE\Microsoft\Active Setup\Installed Components\{A509B1A7-37EF-4b3f-8CFC-4F3A74704073}"
+ESC_USER = r"HKLM:\SOFTWARE\Microsoft\Active Setup\Installed Components\{A509B1A8-37EF-4b3f-8CFC-4F3A74704073}"
+PROXY = "http://proxy.contoso.example:8080"
+GROUP = "Microsoft Entra private network connector (entra.app_proxy)"
+# A throwaway secret per test process; the tests check it never shows up in the output.
+JOIN_PASSWORD = "Join-" + secrets.token_urlsafe(12)
+
+
+class Run(t.NamedTuple):
+    rc: int
+    output: str
+    recap: dict[str, dict[str, int]]
+
+
+def _python() -> str:
+    exe = REPO / ".venv" / os.environ.get("LAB_VENV", "newest") / "bin" / "python"
+    return str(exe) if exe.exists() else sys.executable
+
+
+class Lab:
+    """One private lab: its own state directory, seeded by labctl reset."""
+
+    def __init__(self, state_dir: pathlib.Path, work: pathlib.Path) -> None:
+        self.state_dir = state_dir
+        self.work = work
+        self.env = dict(os.environ, LAB_STATE_DIR=str(state_dir))
+        self._n = 0
+
+    def labctl(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([_python(), str(LAB / "labctl.py"), *args], cwd=REPO, env=self.env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    def reset(self) -> None:
+        proc = self.labctl("reset")
+        assert proc.returncode == 0, proc.stdout
+
+    def play(self, hosts: str, body: list[dict[str, t.Any]], *args: str, roles: bool = True) -> Run:
+        """Run one play (a list of roles, or of tasks with roles=False) on the lab, without the tenant."""
+        self._n += 1
+        play = {"hosts": hosts, "gather_facts": False, ("roles" if roles else "tasks"): body}
+        path = self.work / ("play%03d.yml" % self._n)
+        path.write_text(json.dumps([play], indent=1))
+        proc = self.labctl("run", str(path), "--no-tenant", "--", *args)
+        found = {m.group("host"): {k: int(v) for k, v in m.groupdict().items() if k != "host"}
+                 for m in RECAP.finditer(proc.stdout)}
+        return Run(proc.returncode, proc.stdout, found)
+
+    def role(self, hosts: str, role: str, variables: dict[str, t.Any] | None = None, *args: str) -> Run:
+        entry: dict[str, t.Any] = {"role": "entra.app_proxy." + role}
+        if variables:
+            entry["vars"] = variables
+        return self.play(hosts, [entry], *args)
+
+    def target(self, host: str, name: str, *args: str) -> Run:
+        task = {"name": "Run the %s target" % name,
+                "ansible.builtin.include_tasks": str(TARGETS / name / "tasks" / "main.yml")}
+        return self.play(host, [task], *args, roles=False)
+
+    def state(self, host: str) -> dict[str, t.Any]:
+        return json.loads((self.state_dir / ("%s.json" % host)).read_text())
+
+    def domain(self, dns: str) -> dict[str, t.Any]:
+        return json.loads((self.state_dir / "_domains.json").read_text())[dns]
+
+    def edit(self, host: str, fn: t.Callable[[t.Any], None]) -> None:
+        """Change a host's state through the lab's own HostState API (test set-up only)."""
+        sys.path.insert(0, str(LAB / "collections"))
+        from ansible_collections.lab.windows.plugins.module_utils.host_state import HostState  # noqa: E402
+
+        path = self.state_dir / ("%s.json" % host)
+        data = json.loads(path.read_text())
+        fn(HostState(host, data, str(self.state_dir)))
+        path.write_text(json.dumps(data, indent=1))
+
+
+def install(layout: str) -> t.Callable[[t.Any], None]:
+    """Set-up: the lab's installer model lays down a connector of one layout."""
+    def fn(host: t.Any) -> None:
+        from ansible_collections.lab.windows.plugins.module_utils import installers  # noqa: E402
+
+        installers.install_layout(host, layout, "1.5.4522.0" if layout == "new" else "1.5.3437.0")
+    return fn
+
+
+def ok(run: Run, host: str) -> dict[str, int]:
+    assert run.rc == 0, run.output[-4000:]
+    assert run.recap[host]["failed"] == 0 and run.recap[host]["unreachable"] == 0, run.output[-4000:]
+    return run.recap[host]
+
+
+def reg(state: dict[str, t.Any], key: str, name: str) -> t.Any:
+    entry = state["registry"].get(key.lower(), {}).get("values", {}).get(name.lower())
+    return None if entry is None else entry["data"]
+
+
+def text(state: dict[str, t.Any], path: str) -> str | None:
+    entry = state["files"].get(path.lower())
+    return None if entry is None else entry.get("text")
+
+
+def restarts(state: dict[str, t.Any]) -> list[str]:
+    return [e["name"] for e in state["history"] if e["event"] == "service_restart"]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    lab = Lab(tmp_path_factory.mktemp("baseline_state"), tmp_path_factory.mktemp("baseline_plays"))
+    lab.reset()
+    return lab
+
+
+# ---------------------------------------------------------------------------------------- firewall
+OUR_RULES = ["entra.app_proxy outbound - connector service", "entra.app_proxy outbound - updater service",
+             "entra.app_proxy outbound - connector service (aad app proxy layout)",
+             "entra.app_proxy outbound - updater service (aad app proxy layout)"]
+
+
+def test_firewall_check_real_idempotent(lab):
+    hosts = "win2022-clean,win2022-noport80"
+    seeded = {h: lab.state(h)["firewall_rules"] for h in hosts.split(",")}
+    check = lab.role(hosts, "firewall", None, "--check")
+    for host in seeded:
+        assert ok(check, host)["changed"] > 0
+        assert lab.state(host)["firewall_rules"] == seeded[host], "check mode changed %s" % host
+
+    first = lab.role(hosts, "firewall")
+    for host in seeded:
+        assert ok(first, host)["changed"] > 0
+        rules = lab.state(host)["firewall_rules"]
+        for name in OUR_RULES:
+            rule = rules[name]
+            assert (rule["direction"], rule["action"], rule["protocol"], rule["remoteport"]) == ("out", "allow", "tcp", "80,443")
+            assert rule["group"] == GROUP and rule["enabled"] is True
+        assert rules[OUR_RULES[0]]["program"] == NEW_DIR + r"\MicrosoftEntraPrivateNetworkConnectorService.exe"
+        assert rules[OUR_RULES[2]]["program"] == OLD_DIR + r"\ApplicationProxyConnectorService.exe"
+        assert "entra.app_proxy outbound - any program" not in rules
+    # the corporate block rule of the port-80-blocked host is not ours and stays as seeded
+    assert lab.state("win2022-noport80")["firewall_rules"]["block outbound http"] == seeded["win2022-noport80"]["block outbound http"]
+
+    second = lab.role(hosts, "firewall")
+    for host in seeded:
+        assert ok(second, host)["changed"] == 0
+
+
+def test_firewall_scope_legacy_and_absent(lab):
+    host = "win2022-noport80"
+    ok(lab.role(host, "firewall", {"firewall_scope": "any", "firewall_legacy_ports": True}), host)
+    rules = lab.state(host)["firewall_rules"]
+    assert not set(OUR_RULES) & set(rules), "switching the scope left per-program rules behind"
+    assert rules["entra.app_proxy outbound - any program"]["remoteport"] == "80,443,5671,8080,9090-9091,9350,9352,10100-10120"
+    assert rules["entra.app_proxy outbound - any program"]["program"] == "any"
+
+    absent = lab.role(host, "firewall", {"firewall_state": "absent"})
+    assert ok(absent, host)["changed"] > 0
+    assert set(lab.state(host)["firewall_rules"]) == {"block outbound http"}
+    assert ok(lab.role(host, "firewall", {"firewall_state": "absent"}), host)["changed"] == 0
+
+
+def test_firewall_bad_input_changes_nothing(lab):
+    host = "win2022-clean"
+    before = lab.state(host)["firewall_rules"]
+    run = lab.role(host, "firewall", {"firewall_scope": "everything", "firewall_state": "absent"})
+    assert run.rc != 0 and run.recap[host]["failed"] == 1
+    assert "firewall_scope" in run.output and "everything" in run.output
+    assert lab.state(host)["firewall_rules"] == before
+
+
+def test_firewall_target(lab):
+    ok(lab.target("win2022-noport80", "firewall"), "win2022-noport80")
+
+
+# ------------------------------------------------------------------------------------------- proxy
+def test_proxy_machine_stage_before_install(lab):
+    host = "win2022-proxy"  # its inventory sets app_proxy_outbound_proxy
+    seeded = lab.state(host)
+    check = lab.role(host, "proxy", {"proxy_stage": "machine"}, "--check")
+    assert ok(check, host)["changed"] > 0
+    assert lab.state(host)["proxy"] == seeded["proxy"]
+
+    assert ok(lab.role(host, "proxy", {"proxy_stage": "machine"}), host)["changed"] > 0
+    proxy = lab.state(host)["proxy"]
+    assert proxy["winhttp"] == {"proxy": "proxy.contoso.example:8080", "bypass": ["<local>"]}
+    assert proxy["inet"]["proxy"] == "proxy.contoso.example:8080" and proxy["inet"]["auto_detect"] is False
+    assert ok(lab.role(host, "proxy", {"proxy_stage": "machine"}), host)["changed"] == 0
+
+    # the connector stage before the install finds nothing to edit and creates nothing
+    run = lab.role(host, "proxy", {"proxy_stage": "connector"})
+    assert ok(run, host)["changed"] == 0
+    assert "nothing to configure yet" in run.output
+    assert text(lab.state(host), NEW_CONFIG) is None
+
+
+def test_proxy_connector_stage_after_install(lab):
+    host = "win2022-proxy"
+    lab.edit(host, install("new"))
+    seeded = lab.state(host)
+    original = text(seeded, NEW_CONFIG)
+    assert "system.net" not in original
+
+    check = lab.role(host, "proxy", {"proxy_stage": "connector"}, "--check")
+    assert ok(check, host)["changed"] > 0
+    after_check = lab.state(host)
+    assert after_check["files"] == seeded["files"] and restarts(after_check) == restarts(seeded)
+
+    ok(lab.role(host, "proxy", {"proxy_stage": "connector"}), host)
+    state = lab.state(host)
+    for path in (NEW_CONFIG, NEW_UPDATER_CONFIG):
+        xml = text(state, path)
+        assert xml.count("<defaultProxy>") == 1
+        assert '<proxy proxyaddress="%s" bypassonlocal="True" usesystemdefault="True" />' % PROXY in xml
+        assert "<gcServer" in xml and 'key="TraceFilename"' in xml, "other elements must be kept"
+        assert text(state, path + ".orig") == text(seeded, path), "the first change keeps the original"
+    assert restarts(state)[-2:] == ["WAPCSvc", "WAPCUpdaterSvc"]
+
+    second = lab.role(host, "proxy", {"proxy_stage": "connector"})
+    assert ok(second, host)["changed"] == 0
+    assert restarts(lab.state(host)) == restarts(state), "no restart when nothing changed"
+
+    # bypass mode replaces the element; the copy stays the original
+    ok(lab.role(host, "proxy", {"proxy_stage": "connector", "proxy_mode": "bypass"}), host)
+    state = lab.state(host)
+    xml = text(state, NEW_CONFIG)
+    assert xml.count("<defaultProxy") == 1 and '<defaultProxy enabled="false" />' in xml and "proxyaddress" not in xml
+    assert text(state, NEW_CONFIG + ".orig") == original
+
+
+def test_proxy_old_layout_backend_value(lab):
+    host = "win2022-oldconnector"
+    seeded = lab.state(host)
+    assert text(seeded, OLD_CONFIG) is not None and text(seeded, NEW_CONFIG) is None
+    # all stages: the per-machine Internet Options policy belongs to the machine stage
+    variables = {"proxy_stage": "all", "proxy_mode": "bypass", "proxy_backend_use_default_proxy": True}
+    ok(lab.role(host, "proxy", variables), host)
+    state = lab.state(host)
+    for path in (OLD_CONFIG, OLD_UPDATER_CONFIG):
+        assert '<defaultProxy enabled="false" />' in text(state, path)
+    assert reg(state, OLD_KEY, "UseDefaultProxyForBackendRequests") == 1
+    assert NEW_KEY.lower() not in state["registry"], "the role must not create the other layout's key"
+    assert reg(state, r"HKLM:\SOFTWARE\Policies\Microsoft\Windows\CurrentVersion\Internet Settings",
+               "ProxySettingsPerUser") == 0
+    assert ok(lab.role(host, "proxy", variables), host)["changed"] == 0
+
+    ok(lab.role(host, "proxy", {"proxy_stage": "connector", "proxy_mode": "system"}), host)
+    state = lab.state(host)
+    assert "defaultProxy" not in text(state, OLD_CONFIG)
+    assert reg(state, OLD_KEY, "UseDefaultProxyForBackendRequests") is None
+
+
+@pytest.mark.parametrize("url, reason", [
+    ("http://someone:%s@proxy.contoso.example:8080" % JOIN_PASSWORD, "Proxy authentication is not supported"),
+    ("https://proxy.contoso.example:8080", "starts with https://"),
+    ("proxy.contoso.example:8080", "is not\nhttp://host:port"),
+])
+def test_proxy_bad_url_fails_before_any_change(lab, url, reason):
+    host = "win2022-clean"
+    before = lab.state(host)
+    run = lab.role(host, "proxy", {"app_proxy_outbound_proxy": url}, "-vvv")
+    assert run.rc != 0 and run.recap[host]["failed"] == 1
+    assert "proxy_url" in run.output
+    assert re.sub(r"\s+", " ", reason) in re.sub(r"\s+", " ", run.output)
+    assert JOIN_PASSWORD not in run.output
+    after = lab.state(host)
+    assert (after["proxy"], after["files"], after["registry"]) == (before["proxy"], before["files"], before["registry"])
+
+
+def test_proxy_target(lab):
+    ok(lab.target("win2022-clean", "proxy"), "win2022-clean")
+
+
+# ------------------------------------------------------------------------------------------ ie_esc
+def test_ie_esc_check_real_idempotent(lab):
+    host = "win2022-clean"
+    assert (reg(lab.state(host), ESC_ADMIN, "IsInstalled"), reg(lab.state(host), ESC_USER, "IsInstalled")) == (1, 1)
+    assert ok(lab.role(host, "ie_esc", None, "--check"), host)["changed"] == 1
+    assert (reg(lab.state(host), ESC_ADMIN, "IsInstalled"), reg(lab.state(host), ESC_USER, "IsInstalled")) == (1, 1)
+
+    assert ok(lab.role(host, "ie_esc"), host)["changed"] == 1
+    assert (reg(lab.state(host), ESC_ADMIN, "IsInstalled"), reg(lab.state(host), ESC_USER, "IsInstalled")) == (0, 0)
+    assert ok(lab.role(host, "ie_esc"), host)["changed"] == 0
+
+    assert ok(lab.role(host, "ie_esc", {"ie_esc_user_disabled": False}), host)["changed"] == 1
+    assert (reg(lab.state(host), ESC_ADMIN, "IsInstalled"), reg(lab.state(host), ESC_USER, "IsInstalled")) == (0, 1)
+
+
+def test_ie_esc_is_a_no_op_without_the_keys(lab):
+    host = "win2016-net462"
+
+    def core(h: t.Any) -> None:  # Server Core has no IE ESC components
+        h.reg_delete_key(ESC_ADMIN)
+        h.reg_delete_key(ESC_USER)
+
+    lab.edit(host, core)
+    before = lab.state(host)["registry"]
+    run = lab.role(host, "ie_esc")
+    assert ok(run, host)["changed"] == 0
+    assert "is not on this host" in run.output
+    assert lab.state(host)["registry"] == before
+
+
+def test_ie_esc_target(lab):
+    ok(lab.target("win2022-clean", "ie_esc"), "win2022-clean")
+
+
+# ------------------------------------------------------------------------------------- domain_join
+JOIN_VARS = {"domain_join_username": "CONTOSO\\lab-join", "domain_join_password": JOIN_PASSWORD,
+             "domain_join_ad_host": "win2019-kcd", "domain_join_kcd_mode": "classic",
+             "domain_join_kcd_spns": ["http/intranet.contoso.example", "HTTP/intranet"]}
+
+
+def test_domain_join_without_kcd_does_nothing(lab):
+    host = "win2022-clean"
+    before = lab.state(host)["domain"]
+    run = lab.role(host, "domain_join", JOIN_VARS)
+    assert ok(run, host)["changed"] == 0
+    assert "Kerberos Constrained Delegation is not wanted" in re.sub(r"\s+", " ", run.output)
+    assert lab.state(host)["domain"] == before
+
+
+def test_domain_join_and_classic_kcd(lab):
+    host = "win2019-kcd"  # its inventory sets app_proxy_kcd_enabled and app_proxy_domain_name
+    seeded, ad_before = lab.state(host), lab.domain("contoso.example")
+    check = lab.role(host, "domain_join", JOIN_VARS, "--check", "--diff")
+    assert ok(check, host)["changed"] > 0
+    assert "has not finished joining" in check.output
+    assert lab.state(host)["domain"] == seeded["domain"] and lab.domain("contoso.example") == ad_before
+
+    first = lab.role(host, "domain_join", JOIN_VARS, "--diff", "-vv")
+    assert ok(first, host)["changed"] > 0
+    assert JOIN_PASSWORD not in first.output
+    assert "+        - http/intranet.contoso.example" in first.output, "--diff shows the SPNs added"
+    state = lab.state(host)
+    assert state["domain"]["joined"] and state["domain"]["dns_domain_name"] == "contoso.example"
+    assert state["boot"]["boot_count"] > seeded["boot"].get("boot_count", 0), "the join reboots in the play"
+    assert not state["boot"].get("pending")
+    ad = lab.domain("contoso.example")
+    account = ad["computers"]["win2019-kcd"]
+    assert account["attributes"]["msds-allowedtodelegateto"] == JOIN_VARS["domain_join_kcd_spns"]
+    assert account["attributes"]["useraccountcontrol"] == ["16781312"]
+    assert account["dn"] in ad["groups"]["windows authorization access group"]["members"]
+
+    second = lab.role(host, "domain_join", JOIN_VARS)
+    assert ok(second, host)["changed"] == 0
+    assert lab.domain("contoso.example") == ad
+
+
+def test_resource_based_delegation(lab):
+    host = "win2019-kcd"  # joined by the test above
+    variables = dict(JOIN_VARS, domain_join_kcd_mode="resource_based", domain_join_rbcd_account="WEB01$")
+    assert ok(lab.role(host, "domain_join", variables), host)["changed"] == 1
+    ad = lab.domain("contoso.example")
+    connector = ad["computers"]["win2019-kcd"]
+    assert [d.lower().rstrip("$") for d in ad["computers"]["web01"]["delegates"]] in (
+        [connector["dn"].lower()], [connector["sam_account_name"].lower().rstrip("$")])
+    assert ok(lab.role(host, "domain_join", variables), host)["changed"] == 0
+
+
+def test_domain_join_bad_input_fails_before_any_change(lab):
+    host = "win2019-kcd"
+    ad_before = lab.domain("contoso.example")
+    run = lab.role(host, "domain_join", dict(JOIN_VARS, domain_join_kcd_spns=["not an spn"]))
+    assert run.rc != 0 and "domain_join_kcd_spns" in run.output
+    run = lab.role(host, "domain_join", dict(JOIN_VARS, domain_join_ad_host="no-such-host"))
+    assert run.rc != 0 and "domain_join_ad_host" in run.output
+    assert JOIN_PASSWORD not in run.output
+    assert lab.domain("contoso.example") == ad_before
+
+
+def test_domain_join_target(lab):
+    lab.reset()
+    run = lab.target("win2019-kcd", "domain_join", "-e", "domain_join_test_domain=contoso.example",
+                     "-e", "domain_join_test_username=CONTOSO\\lab-join", "-e", "domain_join_test_password=" + JOIN_PASSWORD,
+                     "-e", "domain_join_test_ad_host=win2019-kcd", "-e", "domain_join_test_spn=http/intranet.contoso.example")
+    ok(run, "win2019-kcd")
+    assert lab.state("win2019-kcd")["domain"]["joined"]
+
+
+# ------------------------------------------------------------------------ interfaces (no lab needed)
+@pytest.mark.parametrize("role", ["firewall", "proxy", "ie_esc", "domain_join"])
+def test_role_interface_is_documented(role):
+    """argument_specs, defaults/main.yml, vars/main.yml and the README describe the same variables."""
+    import yaml
+
+    base = REPO / "roles" / role
+    options = yaml.safe_load((base / "meta" / "argument_specs.yml").read_text())["argument_specs"]["main"]["options"]
+    defaults_text = (base / "defaults" / "main.yml").read_text()
+    defaults = yaml.safe_load(defaults_text)
+    internal = yaml.safe_load((base / "vars" / "main.yml").read_text())
+    readme = (base / "README.md").read_text()
+    table = readme.split("<!-- BEGIN_ARGUMENT_SPECS -->")[1].split("<!-- END_ARGUMENT_SPECS -->")[0]
+    assert set(options) == set(defaults), "argument_specs and defaults/main.yml differ"
+    lines = defaults_text.splitlines()
+    for name, spec in options.items():
+        assert name.startswith(role + "_"), name
+        assert {"type", "description"} <= set(spec) and "default" in spec, name
+        assert name.startswith(role + "_")
+        row = [ln for ln in table.splitlines() if ln.startswith("| `%s` |" % name)]
+        assert len(row) == 1, "%s is not in the README table" % name
+        assert "| %s |" % spec["type"] in row[0] or "| %s of " % spec["type"] in row[0], name
+        for choice in spec.get("choices", []):
+            assert "`%s`" % choice in row[0], (name, choice)
+        index = next(i for i, ln in enumerate(lines) if ln.startswith(name + ":"))
+        assert lines[index - 1].startswith("#"), "%s has no comment in defaults/main.yml" % name
+        if "{{" not in str(defaults[name]):
+            assert defaults[name] == spec["default"], "%s: defaults/main.yml and argument_specs differ" % name
+    assert all(k.startswith("__%s_" % role) for k in internal), "internal variables must be __%s_*" % role
