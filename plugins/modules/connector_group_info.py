@@ -1,0 +1,202 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the entra.app_proxy collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: connector_group_info
+short_description: List Microsoft Entra private network connector groups and their connectors
+version_added: 0.1.0
+description:
+  - Lists the application proxy (private network) connector groups of the tenant with their region, their
+    connectors and how many of those are active.
+  - Uses the Microsoft Graph beta C(onPremisesPublishingProfiles/applicationProxy) API, which Microsoft
+    documents as delegated-only, so a user token is needed (see O(auth_method)).
+  - Runs on the controller; use it on C(localhost) or with C(delegate_to=localhost).
+options:
+  group_id:
+    description:
+      - Only return the group with this id.
+      - Mutually exclusive with O(name).
+    type: str
+  include_members:
+    description:
+      - Read each group's connectors, and return them with their counts.
+      - Costs one Graph request per group; set V(false) when only the groups are needed.
+    type: bool
+    default: true
+  name:
+    description:
+      - Only return groups with this name, ignoring case.
+      - Mutually exclusive with O(group_id).
+    type: str
+extends_documentation_fragment:
+  - entra.app_proxy.graph_auth
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  action:
+    support: full
+    details: The action plugin signs in on the controller and hands the module a token.
+  action_group:
+    membership:
+      - entra.app_proxy.graph
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  check_mode:
+    support: full
+    details: The module only reads.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+    details: Runs on the Ansible controller.
+seealso:
+  - module: entra.app_proxy.connector_group
+  - module: entra.app_proxy.connector_info
+author:
+  - entra.app_proxy maintainers (@entra-app-proxy)
+"""
+
+EXAMPLES = r"""
+- name: List all connector groups with their connectors
+  entra.app_proxy.connector_group_info:
+    tenant_id: contoso.onmicrosoft.com
+  register: groups
+
+- name: Warn about groups with fewer than two active connectors
+  ansible.builtin.debug:
+    msg: "Group {{ item.name }} has {{ item.active_connector_count }} active connector(s); two or more are advised."
+  loop: "{{ groups.groups }}"
+  loop_control:
+    label: "{{ item.name }}"
+  when: item.active_connector_count < 2
+
+- name: Read one group without its members
+  entra.app_proxy.connector_group_info:
+    name: Europe
+    include_members: false
+"""
+
+RETURN = r"""
+groups:
+  description: The matching connector groups, sorted by name.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Group id.
+      type: str
+      sample: 2b7c2c7a-9a89-4a6b-9a0e-7f5e2f0c1a11
+    name:
+      description: Group name.
+      type: str
+      sample: Europe
+    region:
+      description: Region (V(nam), V(eur), V(aus), V(asia), V(ind)), or null when not set.
+      type: str
+      sample: eur
+    is_default:
+      description: Whether this is the tenant's default group.
+      type: bool
+      sample: false
+    connector_group_type:
+      description: Always V(applicationProxy) today.
+      type: str
+      sample: applicationProxy
+    connectors:
+      description: The group's connectors, sorted by machine name.
+      returned: when O(include_members=true)
+      type: list
+      elements: dict
+      contains:
+        id:
+          description: Connector id.
+          type: str
+        machine_name:
+          description: The server's name as the connector reports it.
+          type: str
+        external_ip:
+          description: Public IP address of the connector.
+          type: str
+        status:
+          description: V(active) or V(inactive).
+          type: str
+        version:
+          description: Connector version.
+          type: str
+    connector_count:
+      description: Number of connectors in the group.
+      returned: when O(include_members=true)
+      type: int
+      sample: 3
+    active_connector_count:
+      description: Number of active connectors in the group. Microsoft advises at least two.
+      returned: when O(include_members=true)
+      type: int
+      sample: 2
+"""
+
+from ansible_collections.entra.app_proxy.plugins.module_utils._graph_module import (  # noqa: E402
+    GraphModule,
+    connector_view,
+    find_group,
+    group_view,
+)
+
+
+def list_groups(module):
+    client = module.client
+    params = module.params
+    if params["group_id"]:
+        group = find_group(client, group_id=params["group_id"])
+        groups = [group] if group else []
+    else:
+        groups = client.list_groups()
+        if params["name"]:
+            wanted = params["name"].lower()
+            groups = [g for g in groups if (g.get("name") or "").lower() == wanted]
+
+    result = []
+    for group in groups:
+        view = group_view(group)
+        if params["include_members"]:
+            members = [connector_view(c) for c in client.list_group_members(group["id"])]
+            for member in members:
+                del member["group"]  # it is this group
+            members.sort(key=lambda c: ((c["machine_name"] or "").lower(), c["id"] or ""))
+            view["connectors"] = members
+            view["connector_count"] = len(members)
+            view["active_connector_count"] = sum(1 for c in members if c["status"] == "active")
+        result.append(view)
+    result.sort(key=lambda g: ((g["name"] or "").lower(), g["id"] or ""))
+    module.exit_json(changed=False, groups=result)
+
+
+def module_spec():
+    """GraphModule keyword arguments; the action plugin also checks task arguments with them."""
+    return dict(
+        argument_spec=GraphModule.generate_argspec(
+            group_id=dict(type="str"),
+            include_members=dict(type="bool", default=True),
+            name=dict(type="str"),
+        ),
+        mutually_exclusive=[("name", "group_id")],
+        supports_check_mode=True,
+    )
+
+
+def main():
+    module = GraphModule(**module_spec())
+    module.run(list_groups)
+
+
+if __name__ == "__main__":
+    main()
