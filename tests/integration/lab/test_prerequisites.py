@@ -1,0 +1,189 @@
+"""The prerequisites role on every lab host, through tests/lab/labctl.py run.
+
+Each test gets a private lab (LAB_STATE_DIR in a pytest tmp dir) and reads the role's results from
+ansible's json callback, and the hosts' state from their state files, independently of the role.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+LABCTL = os.path.join(ROOT, "tests", "lab", "labctl.py")
+HOSTS = ["win2012r2", "win2016-net462", "win2019-kcd", "win2022-clean", "win2022-noport80",
+         "win2022-oldconnector", "win2022-proxy"]
+UNFIT = {"win2012r2", "win2016-net462", "win2022-noport80"}
+SCHANNEL = r"hklm:\system\currentcontrolset\control\securityproviders\schannel\protocols\tls 1.2"
+NETFX = r"hklm:\software\microsoft\.netframework\v4.0.30319"
+FATAL = re.compile(r"^fatal: \[(?P<host>[^\]]+)\]: FAILED! => (?P<result>\{.*\})$", re.M)
+RECAP = re.compile(r"^(?P<host>\S+)\s+:\s+ok=\d+\s+changed=(?P<changed>\d+)\s+unreachable=\d+\s+failed=(?P<failed>\d+)", re.M)
+# The second play saves, on the controller, what the role recorded for every host (failed ones included).
+PLAYBOOK = """\
+- name: Check the connector servers
+  hosts: connectors
+  gather_facts: false
+  roles:
+    - role: entra.app_proxy.prerequisites
+
+- name: Save the readiness reports
+  hosts: localhost
+  gather_facts: false
+  vars:
+    ansible_connection: local
+    ansible_shell_type: sh
+    ansible_python_interpreter: "{{ ansible_playbook_python }}"
+  tasks:
+    - name: Save the reports
+      check_mode: false
+      ansible.builtin.copy:
+        dest: "{{ report_file }}"
+        mode: "0600"
+        content: >-
+          {{ {'hosts': groups['connectors'] | map('extract', hostvars) | selectattr('app_proxy_readiness', 'defined')
+                 | map(attribute='app_proxy_readiness') | list,
+              'fleet': hostvars[groups['connectors'][0]].app_proxy_fleet_readiness | default(none)} | to_json }}
+"""
+
+
+class LabRun:
+    def __init__(self, rc: int, stdout: str, saved: dict) -> None:
+        self.rc, self.stdout = rc, stdout
+        self.readiness = {r["host"]: r for r in saved.get("hosts", [])}
+        self.fleet = saved.get("fleet")
+        self.failures = {m["host"]: json.loads(m["result"]) for m in FATAL.finditer(stdout)}
+        self.changed = {m["host"]: int(m["changed"]) for m in RECAP.finditer(stdout) if m["host"] != "localhost"}
+
+    def check(self, host: str, name: str) -> dict:
+        return next(c for c in self.readiness[host]["checks"] if c["name"] == name)
+
+
+@pytest.fixture()
+def lab(tmp_path):
+    state_dir = tmp_path / "state"
+    playbook = tmp_path / "prerequisites.yml"
+    report = tmp_path / "readiness.json"
+    playbook.write_text(PLAYBOOK)
+    env = dict(os.environ, LAB_STATE_DIR=str(state_dir), ANSIBLE_CALLBACK_RESULT_FORMAT="json",
+               ANSIBLE_NOCOLOR="1", ANSIBLE_DEPRECATION_WARNINGS="false")
+    subprocess.run([sys.executable, LABCTL, "reset"], env=env, check=True, capture_output=True, cwd=ROOT)
+
+    class Lab:
+        def run(self, *extra: str) -> LabRun:
+            if report.exists():
+                report.unlink()
+            p = subprocess.run([sys.executable, LABCTL, "run", str(playbook), "--no-tenant", "--",
+                                "-e", "report_file=%s" % report, *extra],
+                               env=env, capture_output=True, text=True, cwd=ROOT)
+            saved = json.loads(report.read_text()) if report.exists() else {}
+            return LabRun(p.returncode, p.stdout + p.stderr, saved)
+
+        def state(self, host: str) -> dict:
+            return json.loads((state_dir / (host + ".json")).read_text())
+
+        def raw(self, host: str) -> bytes:
+            return (state_dir / (host + ".json")).read_bytes()
+
+        def report(self) -> dict:
+            return json.loads((state_dir / "roundtrips.json").read_text())
+
+    return Lab()
+
+
+def _reg(state: dict, path: str, name: str):
+    value = state["registry"].get(path.lower(), {}).get("values", {}).get(name.lower())
+    return None if value is None else value["data"]
+
+
+def test_check_mode_predicts_and_changes_nothing(lab):
+    before = {h: lab.raw(h) for h in HOSTS}
+    run = lab.run("--check", "-e", "prerequisites_fail_mode=report")
+    assert run.rc == 0, run.stdout[-3000:]
+    assert {h: lab.raw(h) for h in HOSTS} == before
+    kcd = run.readiness["win2019-kcd"]
+    assert run.check("win2019-kcd", "tls12")["remediated"] is True
+    assert run.check("win2019-kcd", "http2")["remediated"] is True
+    assert kcd["reboot_required"] is True
+    assert sorted(run.readiness) == HOSTS
+    assert run.changed["win2019-kcd"] > 0
+
+
+def test_run_fails_unfit_hosts_fixes_the_rest_and_rerun_changes_nothing(lab):
+    seeds = {h: lab.raw(h) for h in HOSTS}
+    run = lab.run()
+    assert run.rc != 0
+    failed = {h: r["msg"] for h, r in run.failures.items()}
+    assert set(failed) == UNFIT
+
+    assert "Windows Server 2012 R2 Standard (build 9600) is older than Windows Server 2016" in failed["win2012r2"]
+    assert "Older pages of the same documentation still say Windows Server 2012 R2" in failed["win2012r2"]
+    assert "Fix: Use Windows Server 2016 or later" in failed["win2012r2"]
+    assert ".NET Framework 4.6.2 (Release 394802) is older than 4.7.2 (Release 461808)" in failed["win2016-net462"]
+    assert "Fix: Install .NET Framework 4.8" in failed["win2016-net462"]
+    assert "endpoints_crl: 8 of 8 certificate revocation (CRL/OCSP) endpoints unreachable" in failed["win2022-noport80"]
+    assert "crl.microsoft.com" in failed["win2022-noport80"]
+    assert "Fix: Allow outbound TCP 80" in failed["win2022-noport80"]
+    assert run.check("win2022-noport80", "endpoints_https")["ok"] is True
+    for host in UNFIT:  # they failed before any change
+        assert lab.raw(host) == seeds[host], host
+
+    # The fleet summary covers every host, failed ones included.
+    summary = run.fleet
+    assert summary["hosts"] == 7
+    assert sorted(summary["ready"]) == sorted(set(HOSTS) - UNFIT)
+    assert sorted(summary["not_ready"]) == sorted(UNFIT)
+    assert summary["not_ready"]["win2016-net462"] == ["dotnet"]
+    assert summary["not_ready"]["win2022-noport80"] == ["endpoints_crl"]
+    assert "os" in summary["not_ready"]["win2012r2"]
+    assert summary["reboot_required"] == ["win2019-kcd"]
+
+    # Server 2019 with KCD: TLS 1.2 values and HTTP/2 off, read back from the host's state.
+    kcd = lab.state("win2019-kcd")
+    assert _reg(kcd, SCHANNEL + r"\client", "Enabled") == 1
+    assert _reg(kcd, SCHANNEL + r"\client", "DisabledByDefault") == 0
+    assert _reg(kcd, SCHANNEL + r"\server", "Enabled") == 1
+    assert _reg(kcd, SCHANNEL + r"\server", "DisabledByDefault") == 0
+    assert _reg(kcd, NETFX, "SchUseStrongCrypto") == 1
+    assert _reg(kcd, NETFX, "SystemDefaultTlsVersions") == 1
+    assert _reg(kcd, r"HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp", "EnableDefaultHTTP2") == 0
+    assert run.readiness["win2019-kcd"]["reboot_required"] is True
+    assert kcd["boot"].get("boot_count", 0) == 0  # not allowed to restart
+    # Absent values already meant TLS 1.2 on a clean 2022: set, but no restart asked for.
+    clean = lab.state("win2022-clean")
+    assert _reg(clean, NETFX, "SystemDefaultTlsVersions") == 1
+    assert run.readiness["win2022-clean"]["reboot_required"] is False
+    assert _reg(clean, r"HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp", "EnableDefaultHTTP2") is None
+    # The proxy-only host reached everything through app_proxy_outbound_proxy.
+    assert "through the proxy http://proxy.contoso.example:8080" in run.check("win2022-proxy", "endpoints_https")["detail"]
+    assert "1.5.3437.0 (old layout)" in run.check("win2022-oldconnector", "existing_install")["detail"]
+
+    rerun = lab.run()
+    assert set(rerun.failures) == UNFIT
+    assert rerun.changed == {h: 0 for h in HOSTS}
+    modules = {h: v["modules"] for h, v in lab.report()["hosts"].items()}
+    assert modules == {h: 2 for h in HOSTS}  # server_info + connectivity_test
+    reboot = rerun.check("win2019-kcd", "reboot")
+    assert not reboot["ok"] and "entra.app_proxy" in reboot["detail"]
+    assert rerun.readiness["win2019-kcd"]["reboot_required"] is True
+
+
+def test_restart_only_when_allowed_and_needed(lab):
+    first = lab.run("--limit", "win2019-kcd,win2022-clean,localhost")
+    assert first.rc == 0, first.stdout[-3000:]
+    assert lab.state("win2019-kcd")["boot"].get("boot_count", 0) == 0
+
+    allowed = lab.run("--limit", "win2019-kcd,win2022-clean,localhost", "-e", "prerequisites_reboot_allowed=true")
+    assert allowed.rc == 0, allowed.stdout[-3000:]
+    assert lab.state("win2019-kcd")["boot"]["boot_count"] == 1
+    assert lab.state("win2022-clean")["boot"].get("boot_count", 0) == 0  # nothing waited for a restart
+    assert allowed.check("win2019-kcd", "reboot")["remediated"] is True
+
+    after = lab.run("--limit", "win2019-kcd,localhost")
+    assert after.rc == 0
+    assert after.readiness["win2019-kcd"]["reboot_required"] is False
+    assert after.check("win2019-kcd", "reboot")["ok"] is True
+    assert after.changed == {"win2019-kcd": 0}
