@@ -99,13 +99,26 @@ PY
 
 install_collection() {
     # Build the tarball exactly as Galaxy users get it (build_ignore applies) and install that.
-    local dist="$CACHE/dist"
+    # Skip the install when the build's FILES.json (checksums of every file) matches the installed
+    # one, and otherwise install beside it and swap, so runs already using the installed copy
+    # never see a half-written collection.
+    local dist="$CACHE/dist" target="$COLLECTIONS/ansible_collections/entra/app_proxy" stage tarball
     rm -rf "$dist"
     mkdir -p "$dist"
     "$ROOT/.venv/newest/bin/ansible-galaxy" collection build "$ROOT" --output-path "$dist" --force >/dev/null
+    tarball="$(ls "$dist"/entra-app_proxy-*.tar.gz)"
+    if [ -f "$target/FILES.json" ] && tar -xzOf "$tarball" FILES.json | cmp -s - "$target/FILES.json"; then
+        log "$(basename "$tarball") is already installed in .cache/collections"
+        return 0
+    fi
+    stage="$(mktemp -d "$CACHE/install.XXXXXX")"
     "$ROOT/.venv/newest/bin/ansible-galaxy" collection install --offline --no-deps --force \
-        -p "$COLLECTIONS" "$dist"/entra-app_proxy-*.tar.gz >/dev/null
-    log "built and installed $(basename "$dist"/entra-app_proxy-*.tar.gz) into .cache/collections"
+        -p "$stage" "$tarball" >/dev/null 2>&1
+    mkdir -p "$(dirname "$target")"
+    if [ -d "$target" ]; then mv "$target" "$stage/old"; fi
+    mv "$stage/ansible_collections/entra/app_proxy" "$target"
+    rm -rf "$stage"
+    log "built and installed $(basename "$tarball") into .cache/collections"
 }
 
 case "$WHICH" in
