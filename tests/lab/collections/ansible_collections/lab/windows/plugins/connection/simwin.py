@@ -136,28 +136,42 @@ class Connection(ConnectionBase):
     def exec_command(self, cmd: str, in_data: bytes | None = None, sudoable: bool = True) -> tuple[int, bytes, bytes]:
         super().exec_command(cmd, in_data=in_data, sudoable=sudoable)
         req = payload.decode(cmd, in_data)
-        dump = os.environ.get("LAB_SIMWIN_DUMP_DIR")
-        if dump:  # debugging and the decoder tests: keep what ansible-core really sent
-            os.makedirs(dump, exist_ok=True)
-            n = len([f for f in os.listdir(dump) if f.endswith(".stdin")])
-            with open(os.path.join(dump, "%03d.cmd" % n), "w", encoding="utf-8") as f:
-                f.write(cmd)
-            with open(os.path.join(dump, "%03d.stdin" % n), "wb") as f:
-                f.write(in_data or b"")
         display.vvv("SIMWIN %s %s" % (req["kind"], req.get("module") or req.get("action") or ""), host=self._host)
-        if req["kind"] == "module":
-            return self._module(req)
-        if req["kind"] == "exec_action":
-            self._count("exec_actions")
-            return self._exec_action(req)
-        if req["kind"] == "unsupported":
-            return 1, b"", ("simwin: %s is not simulated (async tasks are not supported by the lab)" % req["action"]).encode()
-        self._count("raw")
-        return self._raw(req["script"])
+        secrets: set[str] = set()
+        try:
+            if req["kind"] == "module":
+                return self._module(req, secrets)
+            if req["kind"] == "exec_action":
+                self._count("exec_actions")
+                return self._exec_action(req)
+            if req["kind"] == "unsupported":
+                return 1, b"", ("simwin: %s is not simulated (async tasks are not supported by the lab)" % req["action"]).encode()
+            self._count("raw")
+            return self._raw(req["script"])
+        finally:
+            self._dump(cmd, in_data, secrets)
 
-    def _module(self, req: dict[str, t.Any]) -> tuple[int, bytes, bytes]:
+    @staticmethod
+    def _dump(cmd: str, in_data: bytes | None, secrets: set[str]) -> None:
+        """LAB_SIMWIN_DUMP_DIR keeps what ansible-core really sent (debugging, decoder tests), no_log values masked."""
+        dump = os.environ.get("LAB_SIMWIN_DUMP_DIR")
+        if not dump:
+            return
+        data = in_data or b""
+        for secret in sorted(secrets, key=len, reverse=True):
+            for form in {secret, json.dumps(secret)[1:-1]}:
+                data = data.replace(form.encode("utf-8"), b"********")
+        os.makedirs(dump, exist_ok=True)
+        n = len([f for f in os.listdir(dump) if f.endswith(".stdin")])
+        with open(os.path.join(dump, "%03d.cmd" % n), "w", encoding="utf-8") as f:
+            f.write(cmd)
+        with open(os.path.join(dump, "%03d.stdin" % n), "wb") as f:
+            f.write(data)
+
+    def _module(self, req: dict[str, t.Any], secrets: set[str]) -> tuple[int, bytes, bytes]:
         fqcn = runner.resolve_module_name(req["module"])
-        result, host = runner.run_module(fqcn, req["args"], self._host, self._state_path())
+        result, host = runner.run_module(fqcn, req["args"], self._host, self._state_path(),
+                                         ps_sources=req.get("ps_sources"), secrets=secrets)
         self._count("modules", fqcn, downloads=host.downloads if host else 0)
         return (1 if result.get("failed") else 0), json.dumps(result).encode(), b""
 

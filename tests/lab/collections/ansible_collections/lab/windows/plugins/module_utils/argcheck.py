@@ -12,6 +12,8 @@ import os
 import re
 import typing as t
 
+from ansible_collections.lab.windows.plugins.module_utils import nolog
+
 BOOLEANS_TRUE = ["y", "yes", "on", "1", "true", "t", "1.0"]
 BOOLEANS_FALSE = ["n", "no", "off", "0", "false", "f", "0.0"]
 NO_LOG_MASK = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
@@ -28,13 +30,96 @@ class ArgumentError(Exception):
 
 @functools.lru_cache(maxsize=None)
 def load_module_doc(fqcn: str) -> dict[str, t.Any]:
-    """DOCUMENTATION of a module, with doc fragments merged (cached per process)."""
-    from ansible.plugins.loader import fragment_loader, module_loader
-    from ansible.utils.plugin_docs import get_plugin_docs
+    """DOCUMENTATION of a module, with doc fragments merged.
 
-    docs = get_plugin_docs(fqcn, "module", module_loader, fragment_loader, False)
-    doc = docs[0] or {}
+    Every task runs in a new forked worker, so a per-process cache alone re-parses the docs (tens
+    of ms) on every task: parsed docs are also kept on disk (doc_cache_dir()), checked against the
+    stat of the files they came from.
+    """
+    cache = _doc_cache_path(fqcn)
+    doc = _doc_cache_read(cache) if cache else None
+    if doc is None:
+        from ansible.plugins.loader import fragment_loader, module_loader
+        from ansible.utils.plugin_docs import get_plugin_docs
+
+        docs = get_plugin_docs(fqcn, "module", module_loader, fragment_loader, False)
+        doc = docs[0] or {}
+        if cache and doc:
+            _doc_cache_write(cache, doc)
     return doc
+
+
+def doc_cache_dir() -> str | None:
+    """LAB_SIMWIN_DOC_CACHE (a directory, or 'off'), else <lab state dir>/.doc_cache."""
+    value = os.environ.get("LAB_SIMWIN_DOC_CACHE")
+    if value:
+        return None if value.lower() in ("off", "0", "false", "no") else value
+    from ansible_collections.lab.windows.plugins.module_utils import runner
+    return os.path.join(runner.state_dir(), ".doc_cache")
+
+
+def _doc_cache_path(fqcn: str) -> str | None:
+    import hashlib
+
+    from ansible.release import __version__ as core_version
+
+    top = doc_cache_dir()
+    if not top:
+        return None
+    # the same module name can resolve elsewhere with another collections path or ansible-core
+    key = "\0".join([fqcn, os.environ.get("ANSIBLE_COLLECTIONS_PATH", ""), core_version])
+    return os.path.join(top, "%s-%s.json" % (fqcn, hashlib.sha1(key.encode()).hexdigest()[:16]))
+
+
+def _doc_sources(doc: dict[str, t.Any]) -> list[str]:
+    """Files the parsed doc depends on: the doc file, the .ps1 and every doc fragment of the collections it uses."""
+    filename = doc.get("filename") or ""
+    files = [filename, os.path.splitext(filename)[0] + ".ps1"]
+    marker = os.sep + "ansible_collections" + os.sep
+    root = filename[:filename.rfind(marker) + len(marker)] if marker in filename else ""
+    colls = set()
+    if root:
+        colls.add(os.path.join(*filename[len(root):].split(os.sep)[:2]))
+        for frag in doc.get("extends_documentation_fragment") or []:
+            bits = str(frag).split(".")
+            if len(bits) >= 3 and bits[0] != "ansible":
+                colls.add(os.path.join(bits[0], bits[1]))
+    for coll in sorted(colls):
+        frag_dir = os.path.join(root, coll, "plugins", "doc_fragments")
+        if os.path.isdir(frag_dir):
+            files += [os.path.join(frag_dir, f) for f in sorted(os.listdir(frag_dir)) if f.endswith(".py")]
+    return files
+
+
+def _stat(path: str) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_size]
+
+
+def _doc_cache_read(path: str) -> dict[str, t.Any] | None:
+    try:
+        with open(path, encoding="utf-8") as f:
+            entry = json.load(f)
+    except (OSError, ValueError):
+        return None
+    if any(_stat(p) != stat for p, stat in entry.get("files", {}).items()):
+        return None  # a module or fragment changed (tools/setup.sh reinstalled it): parse again
+    return entry.get("doc")
+
+
+def _doc_cache_write(path: str, doc: dict[str, t.Any]) -> None:
+    entry = {"files": {p: _stat(p) for p in _doc_sources(doc)}, "doc": doc}
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = "%s.%d.tmp" % (path, os.getpid())  # concurrent workers: each writes its own file, the rename is atomic
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(entry, f, default=str)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache only: a read-only or full disk costs speed, not correctness
 
 
 def _str(value: t.Any) -> str:
@@ -156,9 +241,10 @@ class Validator:
         return out
 
     def _no_log(self, options: dict[str, t.Any], params: dict[str, t.Any]) -> None:
+        lower = {k.lower(): v for k, v in params.items()}  # PowerShell hashtables: keys are case-insensitive
         for k, spec in options.items():
-            if spec.get("no_log") and params.get(k) not in (None, ""):
-                self.no_log_values.add(_str(params[k]))
+            if spec.get("no_log") and lower.get(k.lower()) not in (None, ""):
+                self.no_log_values.add(_str(lower[k.lower()]))
 
     def _check(self, options: dict[str, t.Any], rules: dict[str, t.Any], params: dict[str, t.Any],
                legal: list[str], root: bool = False) -> None:
@@ -285,18 +371,41 @@ class Validator:
         return new
 
     def mask(self, value: t.Any) -> t.Any:
-        """Ansible.Basic RemoveNoLogValues for the invocation."""
-        if isinstance(value, dict):
-            return {k: self.mask(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self.mask(v) for v in value]
-        if value is not None and not isinstance(value, bool) and _str(value) in self.no_log_values:
-            return NO_LOG_MASK
-        if isinstance(value, str):
-            for secret in self.no_log_values:
-                if secret and secret in value:
-                    value = value.replace(secret, "********")
+        """Ansible.Basic RemoveNoLogValues: the whole value when it equals a secret, else each secret -> ********."""
+        return remove_no_log_values(value, self.no_log_values)
+
+
+def remove_no_log_values(value: t.Any, secrets: t.Iterable[str]) -> t.Any:
+    """Ansible.Basic's RemoveNoLogValues (invocation, FailJson msg): numbers and bools containing a
+    secret become the placeholder, strings equal to one too, other strings get each secret replaced."""
+    secrets = [x for x in secrets if x]
+    if isinstance(value, dict):
+        return {k: remove_no_log_values(v, secrets) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [remove_no_log_values(v, secrets) for v in value]
+    if value is None or not secrets:
         return value
+    text = _str(value)
+    if isinstance(value, (bool, int, float)):
+        return NO_LOG_MASK if any(x in text for x in secrets) else value
+    if text in secrets:
+        return NO_LOG_MASK
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, "********")
+    return text if text != _str(value) else value
+
+
+def find_no_log_values(value: t.Any, secrets: t.Iterable[str], where: str = "") -> list[str]:
+    """Result keys (dotted) whose value carries a secret."""
+    secrets = [x for x in secrets if x]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in find_no_log_values(v, secrets, "%s.%s" % (where, k) if where else str(k))]
+    if isinstance(value, (list, tuple)):
+        return [p for i, v in enumerate(value) for p in find_no_log_values(v, secrets, "%s[%d]" % (where, i))]
+    if value is None:
+        return []
+    return [where] if any(x in _str(value) for x in secrets) else []
 
 
 @functools.lru_cache(maxsize=None)
@@ -335,7 +444,16 @@ def documented_options(fqcn: str) -> dict[str, t.Any]:
     return doc.get("options") or {}
 
 
-def validate(fqcn: str, module_name: str, params: dict[str, t.Any], sim: t.Any) -> tuple[dict[str, t.Any], Validator]:
+@functools.lru_cache(maxsize=None)
+def module_sources(fqcn: str) -> tuple[str, ...]:
+    """The installed module's PowerShell and the module_utils it requires (payload without sources)."""
+    doc_file = load_module_doc(fqcn).get("filename") or ""
+    return tuple(nolog.sources_from_files(os.path.splitext(doc_file)[0] + ".ps1")) if doc_file else ()
+
+
+def validate(fqcn: str, module_name: str, params: dict[str, t.Any], sim: t.Any,
+             ps_sources: list[str] | None = None) -> tuple[dict[str, t.Any], Validator]:
+    """ps_sources: the PowerShell the payload carried (module + module_utils); no_log comes from there."""
     options = dict(documented_options(fqcn))
     options.pop("free_form", None)  # documentation-only name; the value arrives as _raw_params
     for name, order in spec_choice_order(fqcn).items():
@@ -343,6 +461,7 @@ def validate(fqcn: str, module_name: str, params: dict[str, t.Any], sim: t.Any) 
         if doc_choices and sorted(map(str, doc_choices)) == sorted(order):
             options[name] = dict(options[name], choices=order)
     options.update(getattr(sim, "EXTRA_OPTIONS", {}) or {})
+    options = nolog.apply(options, module_sources(fqcn) if ps_sources is None else ps_sources, doc_cache_dir())
     rules = {
         "mutually_exclusive": getattr(sim, "MUTUALLY_EXCLUSIVE", []),
         "required_if": getattr(sim, "REQUIRED_IF", []),
@@ -351,7 +470,11 @@ def validate(fqcn: str, module_name: str, params: dict[str, t.Any], sim: t.Any) 
         "required_by": getattr(sim, "REQUIRED_BY", {}),
     }
     v = Validator(module_name, options, rules, legacy=is_legacy(fqcn))
-    return v.validate(params), v
+    try:
+        return v.validate(params), v
+    except ArgumentError as e:  # FailJson masks the no_log values collected so far
+        raise ArgumentError(v.mask(str(e))) from None
 
 
-__all__ = ["ArgumentError", "Validator", "validate", "load_module_doc", "documented_options"]
+__all__ = ["ArgumentError", "Validator", "validate", "remove_no_log_values", "find_no_log_values", "load_module_doc",
+           "documented_options"]

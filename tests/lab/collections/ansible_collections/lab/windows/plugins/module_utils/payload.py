@@ -31,6 +31,15 @@ def fqcn_from_script_name(script_name: str) -> str:
     return bits[-1]
 
 
+def _ps_sources(scripts: dict[str, t.Any], module_script: str) -> list[str]:
+    """The module's PowerShell text and its PowerShell module_utils (not ansible's exec wrappers)."""
+    out = []
+    for name, info in scripts.items():
+        if name == module_script or name.startswith(("ansible_collections.", "Ansible.ModuleUtils.")):
+            out.append(base64.b64decode(info["script"]).decode("utf-8-sig", "replace"))
+    return out
+
+
 def decode(cmd: str, in_data: bytes | None) -> dict[str, t.Any]:
     """Return {'kind': 'module'|'exec_action'|'raw', ...}.
 
@@ -63,7 +72,8 @@ def decode(cmd: str, in_data: bytes | None) -> dict[str, t.Any]:
         if last["name"] == "module_wrapper.ps1":
             p = last["params"]
             args = next((v["Value"] for v in p.get("Variables", []) if v.get("Name") == "complex_args"), {})
-            out.update(kind="module", module=fqcn_from_script_name(p["Script"]), args=args or {})
+            out.update(kind="module", module=fqcn_from_script_name(p["Script"]), args=args or {},
+                       ps_sources=_ps_sources(manifest.get("scripts") or {}, p["Script"]))
         elif last["name"] in ("async_watchdog.ps1", "async_wrapper.ps1"):
             out["kind"] = "unsupported"
         return out
@@ -79,4 +89,6 @@ def decode(cmd: str, in_data: bytes | None) -> dict[str, t.Any]:
     args = manifest.get("module_args", {}) or {}
     return {"format": "<=2.18", "kind": "module", "action": actions[-1] if actions else "?", "actions": actions,
             "module": args.get("_ansible_module_name", ""), "args": args,
-            "module_source": base64.b64decode(manifest["module_entry"]).decode("utf-8", "replace")}
+            "module_source": base64.b64decode(manifest["module_entry"]).decode("utf-8", "replace"),
+            "ps_sources": [base64.b64decode(manifest["module_entry"]).decode("utf-8", "replace")]
+            + [base64.b64decode(v).decode("utf-8", "replace") for v in (manifest.get("powershell_modules") or {}).values()]}

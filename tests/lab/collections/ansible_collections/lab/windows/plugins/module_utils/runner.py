@@ -86,8 +86,14 @@ def lab_info() -> dict[str, t.Any]:
     return {}
 
 
-def run_module(fqcn: str, raw_args: dict[str, t.Any], host_name: str, state_path: str) -> tuple[dict[str, t.Any], HostState | None]:
-    """Run one simulated module execution; returns (result, host) - host None when it never ran."""
+def run_module(fqcn: str, raw_args: dict[str, t.Any], host_name: str, state_path: str,
+               ps_sources: list[str] | None = None, secrets: set[str] | None = None) -> tuple[dict[str, t.Any], HostState | None]:
+    """Run one simulated module execution; returns (result, host) - host None when it never ran.
+
+    ps_sources: the module's PowerShell and module_utils from the payload (no_log options come from
+    their $spec; None reads the installed files). secrets: filled with the no_log values seen, so the
+    caller can keep them out of anything else it writes.
+    """
     module_name = raw_args.get("_ansible_module_name") or fqcn.rsplit(".", 1)[-1]
     check_mode = bool(raw_args.get("_ansible_check_mode", False))
     diff = bool(raw_args.get("_ansible_diff", False))
@@ -97,9 +103,11 @@ def run_module(fqcn: str, raw_args: dict[str, t.Any], host_name: str, state_path
                 "lab/windows/plugins/module_utils/simulated/%s.py, see tests/lab/README.md)" % (fqcn, sim_file_name(fqcn)),
                 "simwin_unsimulated": fqcn}, None
     try:
-        args, validator = argcheck.validate(fqcn, module_name, raw_args, sim)
+        args, validator = argcheck.validate(fqcn, module_name, raw_args, sim, ps_sources)
     except argcheck.ArgumentError as e:
         return {"failed": True, "msg": str(e)}, None
+    if secrets is not None:
+        secrets.update(validator.no_log_values)
 
     if check_mode and not getattr(sim, "SUPPORTS_CHECK_MODE", True):
         return {"changed": False, "skipped": True,
@@ -126,6 +134,16 @@ def run_module(fqcn: str, raw_args: dict[str, t.Any], host_name: str, state_path
                              "which does not reject them)" % (fqcn, ", ".join(validator.ignored)))
     if host.warnings:
         result.setdefault("warnings", []).extend(host.warnings)
+    if result.get("failed") and "msg" in result:
+        result["msg"] = validator.mask(result["msg"])  # FailJson runs msg through RemoveNoLogValues
+    leaked = argcheck.find_no_log_values(result, validator.no_log_values)
+    if leaked:
+        # Ansible.Basic masks only invocation and a failure's msg: a real module returning a secret
+        # elsewhere would disclose it. The lab never shows it, but says where it would have leaked.
+        result = argcheck.remove_no_log_values(result, validator.no_log_values)
+        result.setdefault("warnings", []).append(
+            "simwin: %s returned a no_log value in %s; Ansible.Basic does not mask it there, so the real "
+            "module would disclose it" % (fqcn, ", ".join(leaked)))
     result["invocation"] = {"module_args": validator.mask(args)}
     if result.get("failed"):
         result["changed"] = result.get("changed", False)

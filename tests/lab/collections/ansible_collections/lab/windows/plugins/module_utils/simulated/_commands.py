@@ -23,11 +23,13 @@ _GPUPDATE = ("Updating policy...\r\n\r\nComputer Policy update has completed suc
 
 
 def _firewall_policy(host):
-    policy = host.state.get("firewall_policy", "BlockInbound,AllowOutbound")
+    """netsh's English output; state["firewall_policy"] is one policy for all profiles or
+    {"domain": ..., "private": ..., "public": ...} (default BlockInbound,AllowOutbound, the Windows default)."""
+    policy = host.state.get("firewall_policy") or "BlockInbound,AllowOutbound"
     out = ""
     for profile in ("Domain", "Private", "Public"):
-        out += "\r\n%s Profile Settings: \r\n%s\r\nFirewall Policy                       %s\r\n" % (
-            profile, "-" * 64, policy)
+        value = policy.get(profile.lower(), "BlockInbound,AllowOutbound") if isinstance(policy, dict) else policy
+        out += "\r\n%s Profile Settings: \r\n%s\r\n%-38s%s\r\n" % (profile, "-" * 70, "Firewall Policy", value)
     return 0, out + "Ok.\r\n\r\n", "", False
 
 

@@ -73,15 +73,44 @@ def simulate(host, args, check_mode, diff):
         return {"changed": True, "dest": remote, "checksum": hashlib.sha1(data).hexdigest(), "size": len(data),
                 "original_basename": args["_original_basename"]}
     if mode == "remote":
-        src = host.expand(args["src"])
-        data = host.file_read(src)
-        if data is None:
-            raise host.fail("Cannot copy src file: '%s' as it does not exist" % src)
-        remote = _join(dest, src.rsplit("\\", 1)[-1]) if args["dest"].endswith(("/", "\\")) or host.is_dir(dest) else dest
-        checksum = hashlib.sha1(data).hexdigest()
-        changed = _checksum(host, remote) != checksum
-        if changed and not check_mode:
-            host.file_write(remote, data)
-        return {"changed": changed, "src": src, "dest": remote, "operation": "file_copy", "checksum": checksum,
-                "size": len(data), "original_basename": src.rsplit("\\", 1)[-1]}
+        return _remote(host, args, dest, check_mode, diff)
     raise host.fail("simwin: win_copy _copy_mode=%s (copying a directory tree as a zip) is not simulated" % mode)
+
+
+def _remote(host, args, dest, check_mode, diff):
+    """remote_src: the module's Copy-File. force=false never overwrites an existing dest (and returns no checksum)."""
+    src = host.expand(args["src"])
+    result = {"changed": False, "src": src, "dest": dest}
+    if host.is_dir(src):
+        raise host.fail("simwin: win_copy remote_src with a directory src is not simulated", **result)
+    data = host.file_read(src)
+    if data is None:
+        raise host.fail("Cannot copy src file: '%s' as it does not exist" % src, **result)
+    basename = src.rsplit("\\", 1)[-1]
+    result.update(operation="file_copy", original_basename=basename)
+    remote = _join(dest, basename) if args["dest"].endswith(("/", "\\")) or host.is_dir(dest) else dest
+    result["dest"] = remote
+    parent = remote.rsplit("\\", 1)[0]
+    if host.file_exists(parent) and not host.is_dir(parent):
+        raise host.fail("object at destination parent dir '%s' is currently a file" % parent, **result)
+    if not host.is_dir(parent) and remote == dest:
+        raise host.fail("Destination directory '%s' does not exist" % parent, **result)
+    if host.is_dir(remote):
+        raise host.fail("cannot copy file from '%s' to '%s': dest is already a folder" % (src, remote), **result)
+    checksum = hashlib.sha1(data).hexdigest() if args["force"] else None
+    exists = host.file_exists(remote)
+    copy = not exists or (args["force"] and _checksum(host, remote) != checksum)
+    prepared = ""
+    if copy:
+        if not host.is_dir(parent):
+            prepared += "+%s\n" % parent
+        if exists:
+            prepared += "-%s\n" % remote
+        prepared += "+%s\n" % remote
+        if not check_mode:
+            host.file_write(remote, data)
+    current = host.file_read(remote)
+    result.update(changed=copy, checksum=checksum, size=None if current is None else len(current))
+    if diff:
+        result["diff"] = {"prepared": prepared}
+    return result
