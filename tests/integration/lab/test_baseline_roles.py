@@ -442,3 +442,99 @@ def test_role_interface_is_documented(role):
         if "{{" not in str(defaults[name]):
             assert defaults[name] == spec["default"], "%s: defaults/main.yml and argument_specs differ" % name
     assert all(k.startswith("__%s_" % role) for k in internal), "internal variables must be __%s_*" % role
+
+
+# ----------------------------------------------------------------------------------- round trips
+BASELINE_HOSTS = ["win2022-clean", "win2022-oldconnector", "win2022-proxy", "win2019-kcd"]
+# The site playbook's order; the connector stage gets the read explicitly (its default is {} because the
+# site playbook installs the connector in between, which this play does not).
+BASELINE = [
+    {"role": "entra.app_proxy.prerequisites", "vars": {"prerequisites_fleet_summary": False}},
+    {"role": "entra.app_proxy.firewall"},
+    {"role": "entra.app_proxy.proxy", "vars": {"proxy_stage": "machine"}},
+    {"role": "entra.app_proxy.ie_esc"},
+    {"role": "entra.app_proxy.domain_join", "vars": JOIN_VARS},
+    {"role": "entra.app_proxy.proxy", "vars": {"proxy_stage": "connector", "proxy_server_info": "{{ app_proxy_server_info }}"}},
+]
+
+
+def roundtrips(lab: Lab) -> dict[str, dict[str, t.Any]]:
+    return json.loads((lab.state_dir / "roundtrips.json").read_text())["hosts"]
+
+
+@pytest.fixture()
+def rt_lab(tmp_path):
+    lab = Lab(tmp_path / "state", tmp_path)
+    lab.reset()
+    return lab
+
+
+def test_compliant_rerun_round_trips(rt_lab):
+    """prerequisites + the four baseline roles: a compliant rerun costs only the preflight's two reads."""
+    lab, hosts = rt_lab, ",".join(BASELINE_HOSTS)
+    # as after the site playbook: a connector is installed (the connector stage trusts a read only then)
+    lab.edit("win2022-clean", install("new"))
+    lab.edit("win2022-proxy", install("new"))
+    first = lab.play(hosts, BASELINE)
+    for host in BASELINE_HOSTS:
+        ok(first, host)
+
+    # with the shared read (the default)
+    after = lab.play(hosts, BASELINE)
+    report = roundtrips(lab)
+    for host in BASELINE_HOSTS:
+        assert ok(after, host)["changed"] == 0, host
+    assert report["win2022-clean"]["by_module"] == {"entra.app_proxy.server_info": 1, "entra.app_proxy.connectivity_test": 1}
+    assert report["win2022-oldconnector"]["modules"] == 2, report["win2022-oldconnector"]
+    # the defaultProxy probe of each .exe.config compares whole elements, which server_info does not return
+    assert report["win2022-proxy"]["by_module"] == {"entra.app_proxy.server_info": 1, "entra.app_proxy.connectivity_test": 1,
+                                                     "community.windows.win_xml": 2}
+    # the AD steps are delegated to the AD host (this host itself in the lab); the join is not sent again
+    kcd = report["win2019-kcd"]["by_module"]
+    assert "microsoft.ad.membership" not in kcd and kcd["entra.app_proxy.server_info"] == 1, kcd
+    assert kcd.get("microsoft.ad.group") == 1 and kcd.get("microsoft.ad.computer") == 1, kcd
+    after_counts = {h: report[h]["modules"] for h in BASELINE_HOSTS}
+    print("after, win2019-kcd: %s" % kcd)
+
+    # without it (each role on its own reads the host, as before the shared read existed)
+    before = lab.play(hosts, BASELINE, "-e", '{"app_proxy_server_info": {}}')
+    report = roundtrips(lab)
+    for host in BASELINE_HOSTS:
+        assert ok(before, host)["changed"] == 0, host
+    before_counts = {h: report[h]["modules"] for h in BASELINE_HOSTS}
+    assert report["win2022-clean"]["by_module"]["community.windows.win_firewall_rule"] == 5
+    assert report["win2022-clean"]["by_module"]["ansible.windows.win_command"] == 1  # netsh for the report
+    for host in BASELINE_HOSTS:
+        assert after_counts[host] < before_counts[host], (host, after_counts, before_counts)
+    print("round trips per host, compliant rerun: before %s, after %s" % (before_counts, after_counts))
+
+
+def test_drift_is_still_found_with_the_shared_read(rt_lab):
+    """Skipping on the shared read must not hide drift: check mode reports it, a real run fixes it."""
+    lab, hosts = rt_lab, "win2022-clean,win2022-proxy"
+    ok(lab.play(hosts, BASELINE[:5]), "win2022-clean")
+
+    def drift(h: t.Any) -> None:
+        rule = dict(h.firewall_rule_get(OUR_RULES[0]), remoteport="443")
+        h.firewall_rule_put(rule)
+        h.firewall_rule_delete(OUR_RULES[3])
+        h.reg_set_value(ESC_ADMIN, "IsInstalled", 1, "dword")
+
+    lab.edit("win2022-clean", drift)
+    lab.edit("win2022-proxy", lambda h: h.set_winhttp_proxy({"proxy": "other.contoso.example:3128", "bypass": ["<local>"]}))
+    drifted = {h: lab.state(h) for h in hosts.split(",")}
+
+    check = lab.play(hosts, BASELINE[:5], "--check")
+    assert ok(check, "win2022-clean")["changed"] == 2  # the rule task (two rules) and the IE ESC task
+    assert ok(check, "win2022-proxy")["changed"] == 1  # the WinHTTP proxy
+    for host, state in drifted.items():
+        after = lab.state(host)
+        assert (after["firewall_rules"], after["registry"], after["proxy"]) == (
+            state["firewall_rules"], state["registry"], state["proxy"]), "check mode changed %s" % host
+
+    ok(lab.play(hosts, BASELINE[:5]), "win2022-clean")
+    clean = lab.state("win2022-clean")
+    assert clean["firewall_rules"][OUR_RULES[0]]["remoteport"] == "80,443"
+    assert OUR_RULES[3] in clean["firewall_rules"]
+    assert reg(clean, ESC_ADMIN, "IsInstalled") == 0
+    assert lab.state("win2022-proxy")["proxy"]["winhttp"]["proxy"] == "proxy.contoso.example:8080"

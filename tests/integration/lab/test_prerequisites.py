@@ -46,7 +46,9 @@ PLAYBOOK = """\
         content: >-
           {{ {'hosts': groups['connectors'] | map('extract', hostvars) | selectattr('app_proxy_readiness', 'defined')
                  | map(attribute='app_proxy_readiness') | list,
-              'fleet': hostvars[groups['connectors'][0]].app_proxy_fleet_readiness | default(none)} | to_json }}
+              'fleet': hostvars[groups['connectors'][0]].app_proxy_fleet_readiness | default(none),
+              'shared': dict(groups['connectors'] | zip(groups['connectors'] | map('extract', hostvars)
+                                                         | map(attribute='app_proxy_server_info', default=none)))} | to_json }}
 """
 
 
@@ -55,6 +57,7 @@ class LabRun:
         self.rc, self.stdout = rc, stdout
         self.readiness = {r["host"]: r for r in saved.get("hosts", [])}
         self.fleet = saved.get("fleet")
+        self.shared = saved.get("shared", {})
         self.failures = {m["host"]: json.loads(m["result"]) for m in FATAL.finditer(stdout)}
         self.changed = {m["host"]: int(m["changed"]) for m in RECAP.finditer(stdout) if m["host"] != "localhost"}
 
@@ -110,6 +113,13 @@ def test_check_mode_predicts_and_changes_nothing(lab):
     assert kcd["reboot_required"] is True
     assert sorted(run.readiness) == HOSTS
     assert run.changed["win2019-kcd"] > 0
+    # the server_info read is shared with the later roles as app_proxy_server_info, for every host
+    for host in HOSTS:
+        shared, state = run.shared[host], lab.state(host)
+        assert shared["os"]["computer_name"] == host.upper()[:15], host
+        assert shared["dotnet"]["release"] == _reg(state, r"HKLM:\SOFTWARE\Microsoft\NET Framework Setup\NDP\v4\Full", "Release")
+        assert shared["firewall"]["rules"] == [] and set(shared["firewall"]["default_outbound_action"]) == {"domain", "private", "public"}
+        assert shared["connector"]["installed"] == (host == "win2022-oldconnector")
 
 
 def test_run_fails_unfit_hosts_fixes_the_rest_and_rerun_changes_nothing(lab):

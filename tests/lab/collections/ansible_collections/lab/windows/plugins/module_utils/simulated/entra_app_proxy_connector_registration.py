@@ -42,7 +42,8 @@ def _find_layout(host, install_path):
     for name, folder, module_name, data in LAYOUTS:
         folder = host.expand(install_path or folder)
         script = folder + "\\RegisterConnector.ps1"
-        tried.append(script)
+        if script not in tried:
+            tried.append(script)
         if host.file_exists(script) and host.is_dir(folder + "\\Modules\\" + module_name):
             return {"name": name, "folder": folder, "module_name": module_name, "data": host.expand(data)}, tried
     return None, tried
@@ -62,7 +63,7 @@ def _trust_state(host, trust_path):
     if not thumbprint:
         return state
     state["thumbprint"] = thumbprint
-    store = _certificates(host).get(USER_STORE if in_user_store else MACHINE_STORE, {})
+    store = host.state.get("certificates", {}).get(USER_STORE if in_user_store else MACHINE_STORE, {})
     cert = store.get(thumbprint.upper())
     if cert is None:
         state["reason"] = "certificate_missing"

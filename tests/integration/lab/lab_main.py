@@ -1,0 +1,135 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 entra.app_proxy maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The README's main job on the lab (tools/lab.sh): site twice, checked, and a summary.
+
+1. reset the lab hosts, start the fake tenant;
+2. run entra.app_proxy.site: every host that passes preflight must end registered, active and in its
+   group, and only the hosts the lab marks as failing preflight may fail;
+3. run it again: changed=0 everywhere, no download, no registration, no Graph write;
+4. print per-host results, the tenant's groups and connectors (admin view) and round trips per host.
+
+Exit status 0 only when every check passed.
+"""
+from __future__ import annotations
+
+import sys
+
+import labrun
+
+PLAYBOOK = "playbooks/site.yml"
+
+
+# The lab seeds that cannot become connectors (tests/lab/README.md "The hosts"): .NET 4.6.2,
+# Windows Server 2012 R2, and outbound TCP 80 blocked (no CRL/OCSP).
+PREFLIGHT_FAILURES = {"win2016-net462", "win2019-net462", "win2012r2", "win2022-noport80"}
+
+
+def _expected_failures(output: str, hosts: set[str]) -> set[str]:
+    return PREFLIGHT_FAILURES & hosts
+
+
+def check_first_run(run: labrun.Run, state: dict, problems: list[str]) -> set[str]:
+    hosts = set(run.recap)
+    failed = {h for h, c in run.recap.items() if c["failed"] or c["unreachable"]}
+    expected = _expected_failures(run.output, hosts)
+    if not hosts:
+        problems.append("first run: no PLAY RECAP (rc %d)" % run.rc)
+        return set()
+    if failed != expected:
+        problems.append("first run: failed hosts %s, expected exactly %s" % (sorted(failed), sorted(expected)))
+    good = hosts - failed
+    for host in sorted(good):
+        host_file = labrun.host_state(host)
+        machine = labrun.machine_name(host, host_file)
+        connector = labrun.active_connector(state, machine)
+        if connector is None:
+            problems.append("%s: the tenant has no single active connector for %s" % (host, machine))
+            continue
+        want = labrun.expected_group(host)
+        if want and (connector["group_name"] or "").lower() != want.lower():
+            problems.append("%s: connector in group %s, expected %s" % (host, connector["group_name"], want))
+        if not labrun.trust_thumbprint(host_file):
+            problems.append("%s: no TrustSettings.xml on the host" % host)
+    for host in sorted(expected):
+        if labrun.connectors_by_machine(state).get(labrun.machine_name(host, labrun.host_state(host))):
+            problems.append("%s failed preflight but the tenant has a connector for it" % host)
+    return good
+
+
+def check_second_run(run: labrun.Run, before: dict, after: dict, trips: dict, good: set[str],
+                     problems: list[str], notes: list[str]) -> None:
+    for host in sorted(good):
+        counts = run.recap.get(host)
+        if counts is None or counts["failed"] or counts["changed"]:
+            problems.append("second run: %s reported %s, expected changed=0 failed=0" % (host, counts))
+        host_trips = trips["hosts"].get(host, {})
+        if host_trips.get("downloads", 0):
+            problems.append("second run: %s downloaded the installer again" % host)
+        if host_trips.get("modules", 0) > 10:
+            # DESIGN.md section 8 budget; tests/benchmarks/site_scale.py enforces it, the main job reports it.
+            notes.append("second run: %s made %d round trips (budget 10): %s" % (
+                host, host_trips["modules"], ", ".join("%s %d" % (m.split(".")[-1], n) for m, n in
+                                                       sorted(host_trips.get("by_module", {}).items()))))
+    if after["registrations_succeeded"] != before["registrations_succeeded"]:
+        problems.append("second run registered connectors again")
+    writes = labrun.graph_writes(after) - labrun.graph_writes(before)
+    if writes:
+        problems.append("second run made %d Graph writes" % writes)
+
+
+def summary(first: labrun.Run, second: labrun.Run, state: dict, trips1: dict, trips2: dict) -> str:
+    lines = ["", "== hosts (first run / second run) =="]
+    for host in sorted(first.recap):
+        c1, c2 = first.recap[host], second.recap.get(host, {})
+        status = "FAILED (left unchanged)" if c1["failed"] or c1["unreachable"] else "ok"
+        lines.append("  %-22s %-24s changed %s/%s  round trips %s/%s" % (
+            host, status, c1["changed"], c2.get("changed", "-"),
+            trips1["hosts"].get(host, {}).get("modules", 0), trips2["hosts"].get(host, {}).get("modules", 0)))
+    lines.append("== tenant (fake tenant admin view) ==")
+    by_group: dict[str, list[str]] = {}
+    names = {g["id"]: g["name"] for g in state["groups"]}
+    for c in state["connectors"]:
+        by_group.setdefault(names.get(c.get("group_id"), "?"), []).append(
+            "%s (%s, %s)" % (c["machineName"], c["status"], c.get("version") or "?"))
+    for group in sorted(names.values()):
+        lines.append("  %-20s %s" % (group, ", ".join(sorted(by_group.get(group, []))) or "-"))
+    lines.append("  registrations: %s, installer downloads: %s" % (
+        state["registrations_succeeded"], state.get("installer", {}).get("downloads")))
+    return "\n".join(lines)
+
+
+def main() -> int:
+    problems: list[str] = []
+    notes: list[str] = []
+    labrun.labctl("reset")
+    with labrun.tenant_up() as admin:
+        admin.reset_counts()
+        first = labrun.run_playbook(PLAYBOOK)
+        print(first.output)
+        trips1 = labrun.roundtrips()
+        state1 = admin.state()
+        counts1 = admin.counts()
+        good = check_first_run(first, state1, problems)
+
+        second = labrun.run_playbook(PLAYBOOK)
+        print(second.output)
+        trips2 = labrun.roundtrips()
+        state2 = admin.state()
+        counts2 = admin.counts()
+        check_second_run(second, dict(state1, counts=counts1), dict(state2, counts=counts2), trips2, good, problems,
+                         notes)
+    print(summary(first, second, state2, trips1, trips2))
+    for note in notes:
+        print("TARGET MISSED: " + note)
+    if problems:
+        print("\nLAB FAILED:")
+        for p in problems:
+            print("  - " + p)
+        return 1
+    print("\nLAB PASSED: %d hosts registered and grouped, second run changed=0." % len(good))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

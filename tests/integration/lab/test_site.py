@@ -1,0 +1,140 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 entra.app_proxy maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""entra.app_proxy.site on the lab: first run, state read back, second run changed=0, -vvvv without secrets."""
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+import labrun
+
+PLAYBOOK = "playbooks/site.yml"
+# Lab seeds that cannot become connectors: .NET 4.6.2, Windows Server 2012 R2, outbound TCP 80 blocked.
+PREFLIGHT_FAILURES = {"win2016-net462", "win2012r2", "win2022-noport80"}
+# What a host that failed preflight must still have exactly as seeded.
+UNTOUCHED_KEYS = ("registry", "files", "services", "packages", "firewall_rules", "proxy", "domain", "certificates")
+
+
+@pytest.fixture(scope="module")
+def lab():
+    labrun.labctl("reset")
+    seeded = {h: labrun.host_state(h) for h in labrun.inventory()["_meta"]["hostvars"]
+              if (labrun.STATE / ("%s.json" % h)).exists()}
+    with labrun.tenant_up() as admin:
+        admin.reset(tokens=False, seed=False)
+        first = labrun.run_playbook(PLAYBOOK)
+        state1, counts1, trips1 = admin.state(), admin.counts(), labrun.roundtrips()
+        hosts1 = {h: labrun.host_state(h) for h in first.recap if h in seeded}
+        second = labrun.run_playbook(PLAYBOOK)
+        state2, counts2, trips2 = admin.state(), admin.counts(), labrun.roundtrips()
+        yield {"admin": admin, "seeded": seeded, "first": first, "second": second, "hosts1": hosts1,
+               "state1": state1, "state2": state2, "counts1": counts1, "counts2": counts2,
+               "trips1": trips1, "trips2": trips2}
+
+
+def good_hosts(lab):
+    return sorted(h for h in lab["first"].recap if h in lab["seeded"] and h not in PREFLIGHT_FAILURES)
+
+
+def test_only_the_unready_hosts_fail(lab):
+    recap = lab["first"].recap
+    assert set(lab["seeded"]) <= set(recap), lab["first"].output[-3000:]
+    failed = {h for h, c in recap.items() if c["failed"] or c["unreachable"]}
+    assert failed == PREFLIGHT_FAILURES & set(recap), lab["first"].output[-5000:]
+    assert len(good_hosts(lab)) >= 4
+
+
+def test_unready_hosts_are_left_unchanged(lab):
+    for host in sorted(PREFLIGHT_FAILURES & set(lab["seeded"])):
+        before, after = lab["seeded"][host], lab["hosts1"][host]
+        for key in UNTOUCHED_KEYS:
+            assert after.get(key) == before.get(key), "%s: %s changed" % (host, key)
+        assert not labrun.connectors_by_machine(lab["state2"]).get(labrun.machine_name(host, after))
+
+
+def test_connectors_registered_active_and_grouped(lab):
+    state = lab["state1"]
+    groups = {}
+    for host in good_hosts(lab):
+        machine = labrun.machine_name(host, lab["hosts1"][host])
+        connector = labrun.active_connector(state, machine)
+        assert connector is not None, "%s: no single active connector for %s in %s" % (
+            host, machine, json.dumps(state["connectors"], indent=1))
+        want = labrun.expected_group(host)
+        assert want and connector["group_name"].lower() == want.lower(), (host, connector)
+        groups.setdefault(want, []).append(machine)
+    # Two connector groups, each with at least two active connectors (HA).
+    assert len(groups) == 2
+    assert all(len(members) >= 2 for members in groups.values()), groups
+
+
+def test_hosts_hold_the_trust_the_tenant_issued(lab):
+    for host in good_hosts(lab):
+        state = lab["hosts1"][host]
+        thumbprint = labrun.trust_thumbprint(state)
+        assert thumbprint, host
+        cert = state.get("certificates", {}).get("LocalMachine\\My", {}).get(thumbprint.upper())
+        assert cert and "connectorregistrationca" in cert["issuer"], (host, cert)
+        # Installed in the new layout, services running and automatic.
+        services = {s["name"].lower(): s for s in state["services"].values()} if isinstance(state["services"], dict) \
+            else {s["name"].lower(): s for s in state["services"]}
+        for name in ("wapcsvc", "wapcupdatersvc"):
+            assert services[name]["state"] == "running" and services[name]["start_mode"] == "auto", (host, name)
+        assert any(k.lower().endswith("microsoft entra private network connector\\registerconnector.ps1")
+                   for k in state["files"]), host
+
+
+def test_old_layout_host_moved_to_the_new_layout(lab):
+    state = lab["hosts1"]["win2022-oldconnector"]
+    files = [k.lower() for k in state["files"]]
+    assert not any("microsoft aad app proxy connector\\applicationproxyconnectorservice.exe" in f for f in files)
+    assert any("microsoft entra private network connector\\microsoftentraprivatenetworkconnectorservice.exe" in f
+               for f in files)
+
+
+def test_second_run_changes_nothing(lab):
+    second = lab["second"]
+    for host in good_hosts(lab):
+        counts = second.recap[host]
+        assert counts["changed"] == 0 and counts["failed"] == 0, (host, counts, second.output[-4000:])
+        trips = lab["trips2"]["hosts"].get(host, {})
+        assert trips.get("downloads", 0) == 0, (host, trips)
+    c1, c2 = lab["counts1"]["totals"], lab["counts2"]["totals"]
+    assert c2["graph_writes"] == c1["graph_writes"], "the second run wrote to Graph"
+    assert lab["state2"]["registrations_succeeded"] == lab["state1"]["registrations_succeeded"]
+    assert lab["counts2"]["downloads_served"] == lab["counts1"]["downloads_served"]
+
+
+def test_second_run_state_is_the_same(lab):
+    for host in good_hosts(lab):
+        before = copy.deepcopy(lab["hosts1"][host])
+        after = labrun.host_state(host)
+        for key in ("registry", "files", "services", "certificates", "firewall_rules"):
+            assert after.get(key) == before.get(key), "%s: %s changed on the second run" % (host, key)
+
+
+def test_verbose_run_leaks_no_secret(lab, tmp_path):
+    """-vvvv with a forced registration: neither the tokens issued nor any password appear."""
+    admin = lab["admin"]
+    cache = tmp_path / "msal_token_cache.json"
+    before = admin.state()["registrations_succeeded"]
+    run = labrun.run_playbook(PLAYBOOK, "-vvvv", "--limit", "win2022-clean,localhost",
+                              "-e", "connector_registration_force=true",
+                              "-e", "app_proxy_token_cache=true", "-e", "app_proxy_token_cache_path=%s" % cache)
+    assert run.recap.get("win2022-clean", {}).get("failed") == 0, run.output[-4000:]
+    assert admin.state()["registrations_succeeded"] == before + 1, "the -vvvv run did not register"
+    assert "entra.app_proxy.connector_registration" in run.output
+
+    data = json.loads(cache.read_text())
+    tokens = [e["secret"] for kind in ("AccessToken", "RefreshToken") for e in data.get(kind, {}).values()]
+    assert tokens, "no token was cached, so the check would prove nothing"
+    secrets = tokens + [labrun.tenant_password(), labrun.JOIN_PASSWORD]
+    files = [labrun.STATE / ("%s.json" % h) for h in lab["seeded"]]
+    for secret in secrets:
+        assert secret and len(secret) >= 8
+        assert secret not in run.output, "a secret appears in the -vvvv output"
+        for path in files:
+            assert secret not in path.read_text(), "a secret was written to %s" % path.name
