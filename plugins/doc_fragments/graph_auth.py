@@ -61,11 +61,12 @@ options:
   client_id:
     description:
       - The application (client) ID that signs in.
-      - By default, connector registration uses Microsoft's connector client
-        V(55747057-9b5d-4bd4-b387-abf52a8bd489) and Microsoft Graph uses the Azure CLI's public client
-        V(04b07795-8ddb-461a-bbee-02f9e1bf7b46).
-      - Setting it overrides both. Set the same public client for both (for example
-        V(04b07795-8ddb-461a-bbee-02f9e1bf7b46)) to get one device-code prompt per run instead of two.
+      - By default both Microsoft Graph and connector registration use the Azure CLI's first-party public
+        client V(04b07795-8ddb-461a-bbee-02f9e1bf7b46), which allows the device-code flow, so one sign-in
+        (one device-code prompt per run) serves both.
+      - Microsoft's interactive registration samples use the connector's own client
+        V(55747057-9b5d-4bd4-b387-abf52a8bd489); set it here to use that client instead (it may not get
+        Graph tokens, and its support for the device-code flow is not documented).
       - Required for O(auth_method=client_secret) and O(auth_method=certificate).
       - If not set, the environment variable E(ENTRA_CLIENT_ID) is used.
     type: str

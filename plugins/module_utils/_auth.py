@@ -43,11 +43,14 @@ CLOUDS = {
     },
 }
 
-# The connector's own public client, used by Microsoft's registration samples.
+# The connector's own public client, used by Microsoft's interactive registration samples. Whether
+# it allows the device-code flow is not documented, so it is not the default; client_id selects it.
 REGISTRATION_CLIENT_ID = "55747057-9b5d-4bd4-b387-abf52a8bd489"
-# Azure CLI's first-party public client: pre-authorised for Graph (and, in the field, for the
-# registration scope too), and it allows the device-code flow.
+# Azure CLI's first-party public client: pre-authorised for Graph, used in the field for the
+# registration scope too, and it allows the device-code flow. One client for both resources means
+# one sign-in (one refresh token) per run, so one device-code prompt.
 GRAPH_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
+DEFAULT_CLIENT_ID = GRAPH_CLIENT_ID
 
 RESOURCES = ("graph", "registration")
 _PURPOSE = {"graph": "Microsoft Graph", "registration": "connector registration"}
@@ -223,10 +226,8 @@ def resolve_settings(options, environ=None):
 
 
 def client_id_for(resource, settings):
-    """The client id that signs in for a resource: the client_id option, else the resource's default."""
-    if settings.client_id:
-        return settings.client_id
-    return REGISTRATION_CLIENT_ID if resource == "registration" else GRAPH_CLIENT_ID
+    """The client id that signs in for a resource: the client_id option, else one default for both."""
+    return settings.client_id or DEFAULT_CLIENT_ID
 
 
 def scopes_for(resource, settings):

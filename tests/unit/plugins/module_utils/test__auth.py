@@ -253,8 +253,10 @@ def test_device_code_success_and_second_acquisition_is_silent(fake_identity):
 
 def test_client_ids_per_resource_and_override(fake_identity):
     idp, http = fake_identity
-    assert _auth.client_id_for("registration", make_settings(idp)) == REGISTRATION_CLIENT_ID
+    assert _auth.client_id_for("registration", make_settings(idp)) == GRAPH_CLIENT_ID
     assert _auth.client_id_for("graph", make_settings(idp)) == GRAPH_CLIENT_ID
+    own = make_settings(idp, client_id=REGISTRATION_CLIENT_ID)
+    assert _auth.client_id_for("registration", own) == REGISTRATION_CLIENT_ID
     one = make_settings(idp, client_id=GRAPH_CLIENT_ID)
     assert _auth.client_id_for("registration", one) == _auth.client_id_for("graph", one) == GRAPH_CLIENT_ID
     # one public client for both resources: one prompt, the second resource comes from the refresh token
@@ -348,7 +350,7 @@ def test_password_success_then_silent(fake_identity):
     assert first["access_token"] == second["access_token"]
     assert idp.grants("password") == 1
     claims = _auth._jwt_claims(first["access_token"])
-    assert claims["appid"] == REGISTRATION_CLIENT_ID
+    assert claims["appid"] == GRAPH_CLIENT_ID
     assert claims["aud"] == "https://proxy.cloudwebappproxy.net/registerapp"
 
 
