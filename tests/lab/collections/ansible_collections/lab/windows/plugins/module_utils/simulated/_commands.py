@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import shlex
 
 from ansible_collections.lab.windows.plugins.module_utils import installers
 
@@ -52,10 +51,22 @@ ALLOWED = [
 
 
 def split(cmdline):
-    try:
-        return shlex.split(cmdline, posix=True)
-    except ValueError:
-        return cmdline.split()
+    """Split like Windows' CommandLineToArgvW in its common cases: whitespace outside double quotes
+    separates arguments and the quotes themselves are dropped, but backslashes stay (C:\\Program Files)."""
+    argv, current, quoted, started = [], [], False, False
+    for char in cmdline:
+        if char == '"':
+            quoted, started = not quoted, True
+        elif char.isspace() and not quoted:
+            if started:
+                argv.append("".join(current))
+            current, started = [], False
+        else:
+            current.append(char)
+            started = True
+    if started:
+        argv.append("".join(current))
+    return argv
 
 
 def run(host, cmdline, args, check_mode):
