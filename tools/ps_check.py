@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Static checks for the collection's PowerShell, without a PowerShell engine.
 
 1. Every .ps1/.psm1 under plugins/ parses with the tree-sitter pwsh grammar.

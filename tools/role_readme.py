@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Generate the variables section of each role's README.md from meta/argument_specs.yml.
 
 The generated part sits between two markers, so the hand-written text around it stays:
@@ -31,7 +30,12 @@ def _rows(options: dict, prefix: str = "") -> list[str]:
     for name in sorted(options or {}):
         opt = options[name]
         default = opt.get("default")
-        default_txt = "" if default is None and not opt.get("required") else ("*required*" if opt.get("required") else "`%s`" % _cell(yaml.safe_dump(default, default_flow_style=True).strip().removesuffix("...").strip()))
+        if opt.get("required"):
+            default_txt = "*required*"
+        elif default is None:
+            default_txt = ""
+        else:
+            default_txt = "`%s`" % _cell(yaml.safe_dump(default, default_flow_style=True).strip().removesuffix("...").strip())
         type_txt = opt.get("type", "")
         if opt.get("elements"):
             type_txt += " of " + opt["elements"]
@@ -85,7 +89,8 @@ def main(argv: list[str]) -> int:
     check = "--check" in argv
     names = [a for a in argv if not a.startswith("--")]
     roles = [ROOT / "roles" / n for n in names] if names else sorted(p for p in (ROOT / "roles").iterdir() if (p / "meta" / "argument_specs.yml").exists())
-    ok = all([update(r, check) for r in roles])
+    results = [update(r, check) for r in roles]  # every README, not just up to the first stale one
+    ok = all(results)
     return 0 if ok else 1
 
 

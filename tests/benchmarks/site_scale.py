@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 entra.app_proxy maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -78,12 +77,12 @@ def check(results: list[dict]) -> list[str]:
         if r["failed_hosts"]:
             missed.append("%d hosts %s: failed %s" % (r["hosts"], r["run"], r["failed_hosts"][:5]))
         if r["device_codes"] > 1:
-            missed.append("%d hosts %s: %d device-code prompts (target 1 per run)" % (r["hosts"], r["run"],
-                                                                                   r["device_codes"]))
+            missed.append("%d hosts %s: %d device-code prompts (target 1 per run)"
+                          % (r["hosts"], r["run"], r["device_codes"]))
     for r in reruns:
         if r["round_trips_per_host_max"] > 10:
-            missed.append("%d hosts rerun: %d round trips per host (target <= 10)" % (r["hosts"],
-                                                                                    r["round_trips_per_host_max"]))
+            missed.append("%d hosts rerun: %d round trips per host (target <= 10)"
+                          % (r["hosts"], r["round_trips_per_host_max"]))
         if r["downloads"] or r["graph_writes"] or r["changed_hosts"]:
             missed.append("%d hosts rerun: downloads %d, Graph writes %d, changed %d (target 0)" % (
                 r["hosts"], r["downloads"], r["graph_writes"], len(r["changed_hosts"])))

@@ -44,7 +44,7 @@ def labctl(*args: str, env: dict[str, str] | None = None, check: bool = True) ->
     full_env = dict(os.environ)
     full_env.update(env or {})
     proc = subprocess.run([python(), str(LABCTL), *args], cwd=REPO, env=full_env, text=True,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
     if check and proc.returncode != 0:
         raise RuntimeError("labctl %s failed (rc %d):\n%s" % (" ".join(args), proc.returncode, proc.stdout[-4000:]))
     return proc

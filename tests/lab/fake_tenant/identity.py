@@ -123,7 +123,7 @@ def authenticate_client(server, form: dict, kind: str, segment: str) -> str:
         if form.get("client_assertion_type") != ASSERTION_TYPE:
             raise oauth_error(401, "invalid_client", "AADSTS700023: client_assertion_type must be %s." % ASSERTION_TYPE)
         audiences = ["%s/%s/oauth2/v2.0/token" % (server.base_url, seg)
-                     for seg in {tenant.tenant_id, tenant.domain, segment}]
+                     for seg in (tenant.tenant_id, tenant.domain, segment)]
         try:
             verify_client_assertion(form["client_assertion"], server.certs, client_id, audiences)
         except ClientAssertionError as exc:
@@ -142,7 +142,7 @@ def resolve_scopes(server, scope_text: str, app_only: bool):
         wanted = ["User.Read"]
     resources, perms = set(), []
     for scope in wanted:
-        resource, _, perm = scope.rpartition("/") if "/" in scope else ("", "", scope)
+        resource, _slash, perm = scope.rpartition("/") if "/" in scope else ("", "", scope)
         lowered = resource.rstrip("/").lower()
         if lowered in ("", server.base_url.lower()) or lowered in GRAPH_ALIASES:
             resources.add("graph")
@@ -204,7 +204,7 @@ def check_consent(server, client_id: str, allowed: tuple, resource: str, audienc
 # ----- device code
 def _user_code() -> str:
     alphabet = string.ascii_uppercase + string.digits
-    return "".join(secrets.choice(alphabet) for _ in range(9))
+    return "".join(secrets.choice(alphabet) for _char in range(9))
 
 
 def devicecode(server, req):
@@ -304,7 +304,7 @@ def token(server, req):
             raise oauth_error(400, "invalid_request",
                               "AADSTS90133: Client credential flows need a tenant-specific authority, not '%s'."
                               % segment)
-        resource, audience, _, _ = resolve_scopes(server, form.get("scope", ""), app_only=True)
+        resource, audience, _scp, _roles = resolve_scopes(server, form.get("scope", ""), app_only=True)
         roles = ["Directory.ReadWrite.All"] if resource == "graph" else []
         return Response(200, issue(server, client_id, resource, audience, [], None, auth_level, roles))
 

@@ -271,7 +271,7 @@ class FakeServer(ThreadingHTTPServer):
             # The admin API has no authentication: keep the fake on loopback.
             raise ValueError("host must be a loopback address (127.x.y.z), not %s" % host)
         last_error = None
-        for _ in range(1 if host else 20):
+        for _attempt in range(1 if host else 20):
             address = host or _random_loopback()
             try:
                 super().__init__((address, options.port), _Handler)

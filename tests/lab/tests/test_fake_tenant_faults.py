@@ -39,7 +39,7 @@ def test_429_with_retry_after_then_success(fake_tenant):
     session = graph_session(fake_tenant)
     fake_tenant.admin.add_fault(GROUPS, "429", count=2, retry_after=3)
     statuses = []
-    for _ in range(3):
+    for _attempt in range(3):
         resp = session.get(groups_url(fake_tenant), timeout=30)
         statuses.append(resp.status_code)
         if resp.status_code == 429:
@@ -55,7 +55,7 @@ def test_429_with_retry_after_then_success(fake_tenant):
 def test_503_forever_until_cleared(fake_tenant):
     session = graph_session(fake_tenant)
     fake_tenant.admin.add_fault(GROUPS, "503", count=-1)
-    for _ in range(3):
+    for _attempt in range(3):
         resp = session.get(groups_url(fake_tenant), timeout=30)
         assert resp.status_code == 503
         assert resp.json()["error"]["code"] == "ServiceUnavailable"
@@ -89,7 +89,7 @@ def test_connection_reset(fake_tenant):
 def test_expire_token_fault(fake_tenant):
     session = graph_session(fake_tenant)
     fake_tenant.admin.add_fault(GROUPS, "expire_token")
-    for _ in range(2):  # the token stays expired after the fault is used up
+    for _attempt in range(2):  # the token stays expired after the fault is used up
         resp = session.get(groups_url(fake_tenant), timeout=30)
         assert resp.status_code == 401
         assert resp.json()["error"]["message"] == "Lifetime validation failed, the token is expired."

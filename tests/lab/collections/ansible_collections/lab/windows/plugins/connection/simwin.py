@@ -159,7 +159,7 @@ class Connection(ConnectionBase):
             return
         data = in_data or b""
         for secret in sorted(secrets, key=len, reverse=True):
-            for form in {secret, json.dumps(secret)[1:-1]}:
+            for form in (secret, json.dumps(secret)[1:-1]):
                 data = data.replace(form.encode("utf-8"), b"********")
         os.makedirs(dump, exist_ok=True)
         n = len([f for f in os.listdir(dump) if f.endswith(".stdin")])

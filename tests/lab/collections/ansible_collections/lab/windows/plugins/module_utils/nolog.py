@@ -77,7 +77,7 @@ def sources_from_files(module_ps1: str) -> list[str]:
             if ref.startswith("."):
                 dots = len(ref) - len(ref.lstrip("."))
                 base = os.path.dirname(path)
-                for _ in range(dots - 1):
+                for _level in range(dots - 1):
                     base = os.path.dirname(base)
                 todo.append(os.path.join(base, *ref.lstrip(".").split(".")) + ".psm1")
             elif ref.startswith("ansible_collections.") and root:
