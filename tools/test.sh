@@ -38,7 +38,7 @@ pytest_run() {  # pytest_run NAME PATHS...: JUnit XML per stage, so the summary 
         echo "no tests under $*" >&2
         return 1
     fi
-    python -m pytest -q -rfE -p no:cacheprovider --junitxml="$LOGS/$name.xml" "${paths[@]}"
+    python -m pytest -q -rfE -p no:cacheprovider -n 2 --dist loadfile --junitxml="$LOGS/$name.xml" "${paths[@]}"
 }
 
 stage_lint() { use newest; env -u ANSIBLE_COLLECTIONS_SCAN_SYS_PATH ansible-lint --offline; }
