@@ -140,6 +140,45 @@ Function Get-WinHttpProxy {
     return $info
 }
 
+Function Get-InetProxy {
+    <# Decodes the DefaultConnectionSettings blob behind the Internet Options LAN settings. #>
+    [CmdletBinding()]
+    param ()
+    $info = @{ proxy = $null; bypass = $null; auto_detect = $false; auto_config_url = $null }
+    # With the "Make proxy settings per-machine" policy WinINet keeps them under HKLM, else per user.
+    $policy = 'HKLM:\SOFTWARE\Policies\Microsoft\Windows\CurrentVersion\Internet Settings'
+    $hive = 'HKCU:'
+    if ((Get-RegistryValue -Path $policy -Name 'ProxySettingsPerUser') -eq 0) {
+        $hive = 'HKLM:'
+    }
+    $path = "$hive\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
+    $blob = Get-RegistryValue -Path $path -Name 'DefaultConnectionSettings'
+    if ($null -eq $blob -or $blob.Length -lt 24) {
+        return $info
+    }
+    # Layout: version, counter, flags (2 = named proxy, 4 = setup script, 8 = detect automatically),
+    # then proxy, bypass and setup script URL, each as a length and ASCII text.
+    $flags = [BitConverter]::ToInt32($blob, 8)
+    $info.auto_detect = ($flags -band 8) -ne 0
+    $offset = 12
+    $texts = @()
+    foreach ($index in 1..3) {
+        $length = [BitConverter]::ToInt32($blob, $offset)
+        $texts += [System.Text.Encoding]::ASCII.GetString($blob, $offset + 4, $length)
+        $offset = $offset + 4 + $length
+    }
+    if (($flags -band 2) -ne 0 -and $texts[0]) {
+        $info.proxy = $texts[0]
+    }
+    if ($texts[1]) {
+        $info.bypass = $texts[1]
+    }
+    if (($flags -band 4) -ne 0 -and $texts[2]) {
+        $info.auto_config_url = $texts[2]
+    }
+    return $info
+}
+
 $programFiles = $env:ProgramFiles
 $programData = $env:ProgramData
 # Product names and paths from Microsoft's 1.5.3829.0 rename table; the new layout is listed first.
@@ -270,11 +309,80 @@ if ($null -ne $registration.thumbprint) {
 $module.Result.registration = $registration
 
 $winHttp = Get-WinHttpProxy
+# Both layouts' files and backend values, so the proxy role can tell what exists without a read of its own.
+$configFiles = @()
+$backendValues = @{}
+foreach ($candidate in $layouts) {
+    $serviceConfig = (Join-Path -Path $candidate.install_dir -ChildPath $candidate.service_exe_name) + '.config'
+    $updaterConfig = (Join-Path -Path $candidate.updater_dir -ChildPath $candidate.updater_exe_name) + '.config'
+    $configFiles += @{ layout = $candidate.layout; role = 'connector'; path = $serviceConfig; exists = Test-Path -LiteralPath $serviceConfig -PathType Leaf }
+    $configFiles += @{ layout = $candidate.layout; role = 'updater'; path = $updaterConfig; exists = Test-Path -LiteralPath $updaterConfig -PathType Leaf }
+    $backendValues[$candidate.layout] = Get-RegistryValue -Path $candidate.registry_key -Name 'UseDefaultProxyForBackendRequests'
+}
+$inet = Get-InetProxy
 $module.Result.proxy = @{
     winhttp_proxy = $winHttp.proxy
     winhttp_bypass = $winHttp.bypass
+    inet_proxy = $inet.proxy
+    inet_bypass = $inet.bypass
+    inet_auto_detect = $inet.auto_detect
+    inet_auto_config_url = $inet.auto_config_url
     connector_config = Get-DefaultProxyConfig -Path $module.Result.connector.config_file
     updater_config = Get-DefaultProxyConfig -Path $module.Result.connector.updater_config_file
+    config_files = $configFiles
+    use_default_proxy_for_backend_requests = $backendValues
+}
+
+# The rules this collection's firewall role creates (their names start with 'entra.app_proxy '),
+# with the properties the role sets, named as community.windows.win_firewall_rule names them.
+$firewallPolicy = New-Object -ComObject HNetCfg.FwPolicy2
+$protocols = @{ 6 = 'tcp'; 17 = 'udp'; 256 = 'any' }
+$directions = @{ 1 = 'in'; 2 = 'out' }
+$actions = @{ 0 = 'block'; 1 = 'allow' }
+$profileBits = [ordered]@{ domain = 1; private = 2; public = 4 }
+$rules = @()
+foreach ($rule in $firewallPolicy.Rules) {
+    if (-not $rule.Name.StartsWith('entra.app_proxy ', [StringComparison]::OrdinalIgnoreCase)) {
+        continue
+    }
+    $profiles = @()
+    foreach ($name in $profileBits.Keys) {
+        if ($rule.Profiles -band $profileBits[$name]) {
+            $profiles += $name
+        }
+    }
+    $protocol = $protocols[[int]$rule.Protocol]
+    if ($null -eq $protocol) {
+        $protocol = [String]$rule.Protocol
+    }
+    $program = $rule.ApplicationName
+    if (-not $program) {
+        $program = 'any'
+    }
+    $remotePort = $rule.RemotePorts
+    if (-not $remotePort -or $remotePort -eq '*') {
+        $remotePort = 'any'
+    }
+    $rules += @{
+        name = $rule.Name
+        group = $rule.Grouping
+        description = $rule.Description
+        enabled = [bool]$rule.Enabled
+        direction = $directions[[int]$rule.Direction]
+        action = $actions[[int]$rule.Action]
+        protocol = $protocol
+        remoteport = $remotePort
+        program = $program
+        profiles = $profiles
+    }
+}
+$defaultOutbound = @{ domain = $null; private = $null; public = $null }
+foreach ($firewallProfile in Get-NetFirewallProfile -PolicyStore ActiveStore) {
+    $defaultOutbound[$firewallProfile.Name.ToLowerInvariant()] = ([String]$firewallProfile.DefaultOutboundAction).ToLowerInvariant()
+}
+$module.Result.firewall = @{
+    default_outbound_action = $defaultOutbound
+    rules = $rules
 }
 
 $schannel = 'HKLM:\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2'

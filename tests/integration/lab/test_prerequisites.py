@@ -47,8 +47,10 @@ PLAYBOOK = """\
           {{ {'hosts': groups['connectors'] | map('extract', hostvars) | selectattr('app_proxy_readiness', 'defined')
                  | map(attribute='app_proxy_readiness') | list,
               'fleet': hostvars[groups['connectors'][0]].app_proxy_fleet_readiness | default(none),
-              'shared': dict(groups['connectors'] | zip(groups['connectors'] | map('extract', hostvars)
-                                                         | map(attribute='app_proxy_server_info', default=none)))} | to_json }}
+              'shared': dict(__shared | map(attribute='inventory_hostname') | zip(__shared | map(attribute='app_proxy_server_info')))}
+              | to_json }}
+      vars:
+        __shared: "{{ groups['connectors'] | map('extract', hostvars) | selectattr('app_proxy_server_info', 'defined') | list }}"
 """
 
 

@@ -120,6 +120,52 @@ def _registration(host, trust_file):
     return reg
 
 
+def _config_files(host):
+    files, backend = [], {}
+    for lay in LAYOUTS:
+        for role, folder, exe in (("connector", lay["install_dir"], lay["service_exe_name"]),
+                                  ("updater", lay["updater_dir"], lay["updater_exe_name"])):
+            path = folder + "\\" + exe + ".config"
+            entry = host.file_get(path)
+            files.append({"layout": lay["layout"], "role": role, "path": path,
+                          "exists": entry is not None and entry["type"] == "file"})
+        backend[lay["layout"]] = _value(host, lay["registry_key"], "UseDefaultProxyForBackendRequests")
+    return files, backend
+
+
+_PROFILE_ORDER = ("domain", "private", "public")
+
+
+def _firewall(host):
+    """The collection's rules (names starting 'entra.app_proxy '), as the lab stores them (the shape
+    community.windows.win_firewall_rule writes), and each profile's default outbound action as the
+    lab's netsh reports it (state["firewall_policy"], default BlockInbound,AllowOutbound)."""
+    rules = []
+    for rule in host.firewall_rules():
+        if not rule["name"].lower().startswith("entra.app_proxy "):
+            continue
+        profiles = rule.get("profiles") or list(_PROFILE_ORDER)
+        profiles = profiles if isinstance(profiles, list) else str(profiles).split(",")
+        rules.append({
+            "name": rule["name"],
+            "group": rule.get("group") or None,
+            "description": rule.get("description") or None,
+            "enabled": bool(rule.get("enabled", True)),
+            "direction": str(rule.get("direction", "in")).lower(),
+            "action": str(rule.get("action", "allow")).lower(),
+            "protocol": str(rule.get("protocol", "any")).lower(),
+            "remoteport": rule.get("remoteport") or "any",
+            "program": rule.get("program") or "any",
+            "profiles": [p for p in _PROFILE_ORDER if p in [str(x).lower() for x in profiles]],
+        })
+    policy = host.state.get("firewall_policy") or "BlockInbound,AllowOutbound"
+    outbound = {}
+    for profile in _PROFILE_ORDER:
+        value = policy.get(profile, "BlockInbound,AllowOutbound") if isinstance(policy, dict) else policy
+        outbound[profile] = "allow" if value.split(",")[-1].strip().lower() == "allowoutbound" else "block"
+    return {"default_outbound_action": outbound, "rules": rules}
+
+
 def simulate(host, args, check_mode, diff):
     found = None
     for layout in LAYOUTS:
@@ -151,8 +197,12 @@ def simulate(host, args, check_mode, diff):
         "register_script_candidates": candidates,
     }
 
+    config_files, backend = _config_files(host)
     winhttp = host.winhttp_proxy()
     bypass = winhttp.get("bypass") or []
+    # One Internet Options setting in the lab: the per-user/per-machine split is not modelled.
+    inet = host.inet_proxy()
+    inet_bypass = inet.get("bypass") or []
     facts = host.facts()
     version = str(facts.get("os_version", "10.0.20348"))
     build = int(facts.get("build") or (version.split(".")[2] if version.count(".") >= 2 else 0))
@@ -179,9 +229,16 @@ def simulate(host, args, check_mode, diff):
         "proxy": {
             "winhttp_proxy": winhttp.get("proxy") or None,
             "winhttp_bypass": (";".join(bypass) if isinstance(bypass, list) else bypass) or None,
+            "inet_proxy": inet.get("proxy") or None,
+            "inet_bypass": (";".join(inet_bypass) if isinstance(inet_bypass, list) else inet_bypass) or None,
+            "inet_auto_detect": bool(inet.get("auto_detect")),
+            "inet_auto_config_url": inet.get("auto_config_url") or None,
             "connector_config": _default_proxy(host, connector["config_file"]),
             "updater_config": _default_proxy(host, connector["updater_config_file"]),
+            "config_files": config_files,
+            "use_default_proxy_for_backend_requests": backend,
         },
+        "firewall": _firewall(host),
         "tls": {
             "client_enabled": _value(host, SCHANNEL + "\\Client", "Enabled"),
             "client_disabled_by_default": _value(host, SCHANNEL + "\\Client", "DisabledByDefault"),
