@@ -6,11 +6,14 @@
 #AnsibleRequires -CSharpUtil Ansible.Basic
 
 $spec = @{
-    options = @{}
+    options = @{
+        events_since = @{ type = 'str' }
+    }
     supports_check_mode = $true
 }
 
 $module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
+$events_since = $module.Params.events_since
 $module.Result.changed = $false
 
 Function Get-RegistryValue {
@@ -459,5 +462,36 @@ if ($marker -eq $lastBoot) {
 }
 $module.Result.reboot_pending = $reasons.Count -gt 0
 $module.Result.reboot_pending_reasons = $reasons
+
+# Registration and trust errors land in the connector's Admin log (event 1000: trust certificate
+# expired) and, with the connector as source, in the Application log (troubleshoot-connectors).
+$events = @()
+if ($events_since) {
+    try {
+        $since = [DateTime]::Parse($events_since, [Globalization.CultureInfo]::InvariantCulture, [Globalization.DateTimeStyles]::AdjustToUniversal)
+    }
+    catch {
+        $module.FailJson("Failed to read events_since '$events_since' as a date and time; give an ISO 8601 time such as 2026-01-31T08:00:00Z: $($_.Exception.Message)", $_)
+    }
+    $filters = @(
+        @{ LogName = 'Microsoft-Microsoft Entra private network-Connector/Admin'; Level = 2; StartTime = $since.ToLocalTime() }
+        @{ LogName = 'Microsoft-AadApplicationProxy-Connector/Admin'; Level = 2; StartTime = $since.ToLocalTime() }
+        @{ LogName = 'Application'; ProviderName = 'Microsoft Entra private network connector'; Level = 2; StartTime = $since.ToLocalTime() }
+    )
+    foreach ($filter in $filters) {
+        # A log that does not exist (the other layout) or has no match is not an error here.
+        $found = Get-WinEvent -FilterHashtable $filter -MaxEvents 20 -ErrorAction SilentlyContinue
+        foreach ($record in $found) {
+            $events += @{
+                log = $record.LogName
+                provider = $record.ProviderName
+                id = $record.Id
+                time = $record.TimeCreated.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'")
+                message = $record.Message
+            }
+        }
+    }
+}
+$module.Result.connector_errors = $events
 
 $module.ExitJson()

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 
 import pytest
@@ -138,3 +139,30 @@ def test_verbose_run_leaks_no_secret(lab, tmp_path):
         assert secret not in run.output, "a secret appears in the -vvvv output"
         for path in files:
             assert secret not in path.read_text(), "a secret was written to %s" % path.name
+
+
+def test_verify_reports_connector_errors_of_this_run_only(lab):
+    """An error event logged after the run began fails verify; an older one is history, not reported."""
+    host = "win2022-clean"
+    path = labrun.STATE / ("%s.json" % host)
+    state = json.loads(path.read_text())
+    now = datetime.datetime.now(datetime.timezone.utc)
+    stamp = "%Y-%m-%dT%H:%M:%SZ"
+    log = "Microsoft-Microsoft Entra private network-Connector/Admin"
+    state["event_log"] = [
+        {"log": log, "id": 1000, "level": 2, "time": (now - datetime.timedelta(days=2)).strftime(stamp),
+         "message": "Connector re-registration failed: an old failure that was already fixed."},
+        # Stamped a minute ahead so it falls inside the run that starts now, whatever the timing.
+        {"log": log, "id": 1000, "level": 2, "time": (now + datetime.timedelta(minutes=1)).strftime(stamp),
+         "message": "Connector re-registration failed: The Connector trust certificate expired."},
+    ]
+    path.write_text(json.dumps(state))
+    try:
+        run = labrun.run_playbook(PLAYBOOK, "--limit", host + ",localhost")
+    finally:
+        state = json.loads(path.read_text())
+        state.pop("event_log", None)
+        path.write_text(json.dumps(state))
+    assert run.recap.get(host, {}).get("failed") == 1, run.output[-4000:]
+    assert "error event 1000" in run.output and "trust certificate expired" in run.output, run.output[-4000:]
+    assert "an old failure that was already fixed" not in run.output

@@ -166,6 +166,37 @@ def _firewall(host):
     return {"default_outbound_action": outbound, "rules": rules}
 
 
+# The logs server_info reads (new and old Admin log names, and the Application log with the
+# connector as source). The lab keeps events in host.state["event_log"], a list of
+# {log, provider, id, level, time, message}; level 2 is Error, as in Windows.
+ERROR_LOGS = ("Microsoft-Microsoft Entra private network-Connector/Admin", "Microsoft-AadApplicationProxy-Connector/Admin")
+APP_SOURCE = "Microsoft Entra private network connector"
+
+
+def _utc(text):
+    value = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
+
+
+def _connector_errors(host, since_text):
+    if not since_text:
+        return []
+    try:
+        since = _utc(since_text)
+    except ValueError as exc:
+        raise host.fail("Failed to read events_since '%s' as a date and time; give an ISO 8601 time such as "
+                        "2026-01-31T08:00:00Z: %s" % (since_text, exc))
+    found = []
+    for log in ERROR_LOGS + ("Application",):
+        matches = [e for e in host.state.get("event_log", [])
+                   if e.get("log") == log and int(e.get("level", 4)) == 2 and _utc(e["time"]) >= since
+                   and (log != "Application" or e.get("provider") == APP_SOURCE)]
+        found += [{"log": e["log"], "provider": e.get("provider", APP_SOURCE), "id": int(e["id"]),
+                   "time": _utc(e["time"]).strftime("%Y-%m-%dT%H:%M:%SZ"), "message": e.get("message", "")}
+                  for e in matches[-20:]]
+    return found
+
+
 def simulate(host, args, check_mode, diff):
     found = None
     for layout in LAYOUTS:
@@ -223,6 +254,7 @@ def simulate(host, args, check_mode, diff):
 
     return {
         "changed": False,
+        "connector_errors": _connector_errors(host, args.get("events_since")),
         "connector": connector,
         "services": {"connector": _service(host, "WAPCSvc"), "updater": _service(host, "WAPCUpdaterSvc")},
         "registration": _registration(host, connector["trust_settings_file"]),
