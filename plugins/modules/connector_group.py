@@ -48,28 +48,16 @@ options:
     default: present
 extends_documentation_fragment:
   - entra.app_proxy.graph_auth
+  - entra.app_proxy.graph_module
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
-  action:
-    support: full
-    details: The action plugin signs in on the controller and hands the module a token.
-  action_group:
-    membership:
-      - entra.app_proxy.graph
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details: The tenant is read, never written. A new group's id is only known after a real run.
   diff_mode:
     support: full
-  platform:
-    platforms: posix
-    details: Runs on the Ansible controller.
 notes:
   - Connector groups are a beta Graph API; Microsoft does not support beta APIs in production.
 seealso:

@@ -49,29 +49,17 @@ options:
     elements: str
 extends_documentation_fragment:
   - entra.app_proxy.graph_auth
+  - entra.app_proxy.graph_module
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
-  action:
-    support: full
-    details: The action plugin signs in on the controller and hands the module a token.
-  action_group:
-    membership:
-      - entra.app_proxy.graph
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details: The tenant is read, never written.
   diff_mode:
     support: full
     details: Shows the group of each connector before and after.
-  platform:
-    platforms: posix
-    details: Runs on the Ansible controller.
 seealso:
   - module: entra.app_proxy.connector_group
   - module: entra.app_proxy.connector_info

@@ -1,0 +1,28 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, entra.app_proxy contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The attributes every Graph module shares: they run on the controller through an action plugin
+that signs in there (plugins/plugin_utils/_graph_action.py). check_mode and diff_mode stay with
+each module, because they differ."""
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+
+    DOCUMENTATION = r"""
+attributes:
+  action:
+    support: full
+    details: The action plugin signs in on the controller and hands the module a token.
+  action_group:
+    membership:
+      - entra.app_proxy.graph
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  platform:
+    platforms: posix
+    details: Runs on the Ansible controller.
+"""
