@@ -67,7 +67,7 @@ class Lab:
 
     def labctl(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run([_python(), str(LAB / "labctl.py"), *args], cwd=REPO, env=self.env, text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
 
     def reset(self) -> None:
         proc = self.labctl("reset")
@@ -295,7 +295,7 @@ def test_proxy_old_layout_backend_value(lab):
     ("http://someone:%s@proxy.contoso.example:8080" % JOIN_PASSWORD, "Proxy authentication is not supported"),
     ("https://proxy.contoso.example:8080", "starts with https://"),
     ("proxy.contoso.example:8080", "is not\nhttp://host:port"),
-])
+], ids=["credentials", "https", "no-scheme"])  # fixed ids: the first URL holds a per-run password
 def test_proxy_bad_url_fails_before_any_change(lab, url, reason):
     host = "win2022-clean"
     before = lab.state(host)
@@ -493,13 +493,13 @@ def test_compliant_rerun_round_trips(rt_lab):
     assert report["win2022-clean"]["by_module"] == {"entra.app_proxy.server_info": 1, "entra.app_proxy.connectivity_test": 1}
     assert report["win2022-oldconnector"]["modules"] == 2, report["win2022-oldconnector"]
     # the defaultProxy probe of each .exe.config compares whole elements, which server_info does not return
-    assert report["win2022-proxy"]["by_module"] == {"entra.app_proxy.server_info": 1, "entra.app_proxy.connectivity_test": 1,
-                                                     "community.windows.win_xml": 2}
+    assert report["win2022-proxy"]["by_module"] == {
+        "entra.app_proxy.server_info": 1, "entra.app_proxy.connectivity_test": 1, "community.windows.win_xml": 2}
     # the AD steps are delegated to the AD host (this host itself in the lab); the join is not sent again
     # (no connector on this host, so the connector stage looks for the .exe.config files itself)
-    assert report["win2019-kcd"]["by_module"] == {"entra.app_proxy.server_info": 1, "entra.app_proxy.connectivity_test": 1,
-                                                   "microsoft.ad.group": 1, "microsoft.ad.computer": 1,
-                                                   "ansible.windows.win_stat": 4}
+    assert report["win2019-kcd"]["by_module"] == {
+        "entra.app_proxy.server_info": 1, "entra.app_proxy.connectivity_test": 1,
+        "microsoft.ad.group": 1, "microsoft.ad.computer": 1, "ansible.windows.win_stat": 4}
     after_counts = {h: report[h]["modules"] for h in BASELINE_HOSTS}
 
     # without it (each role on its own reads the host, as before the shared read existed)
