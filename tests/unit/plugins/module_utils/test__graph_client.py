@@ -16,6 +16,7 @@ from ansible_collections.entra.app_proxy.plugins.module_utils._graph_client impo
     GraphClient,
 )
 
+# A made-up unsigned JWT ({"alg":"none"}, payload "secret-token"): the tests check it never leaks.
 TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.c2VjcmV0LXRva2Vu.sig"
 GRAPH = "https://graph.example.test"
 BASE = GRAPH + "/beta/onPremisesPublishingProfiles/applicationProxy"
