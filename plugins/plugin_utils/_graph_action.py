@@ -25,7 +25,7 @@ from ansible_collections.entra.app_proxy.plugins.module_utils._auth import (
     EntraAuthError,
     resolve_settings,
 )
-from ansible_collections.entra.app_proxy.plugins.plugin_utils._token import TokenBroker, TokenCacheFile
+from ansible_collections.entra.app_proxy.plugins.plugin_utils._token import TokenBroker
 
 display = Display()
 
@@ -83,10 +83,8 @@ class GraphActionBase(ActionBase):
                 % (self.MODULE, self._task.get_name()))
         self.validate_argument_spec(**self._module_spec())
 
-    def _get_token(self, settings, forget=None):
-        if forget and settings.token_cache:
-            _forget_access_token(settings, forget)
-        return TokenBroker(settings, display).get_token("graph")
+    def _get_token(self, settings, force_refresh=False):
+        return TokenBroker(settings, display).get_token("graph", force_refresh=force_refresh)
 
     def _module_args(self, settings, token):
         args = {k: v for k, v in self._task.args.items() if k not in AUTH_ARGSPEC}
@@ -121,7 +119,7 @@ class GraphActionBase(ActionBase):
             # idempotent and a rejected request changed nothing, so the second run finishes the job.
             display.vvv("entra.app_proxy: Graph rejected the access token as expired; getting a new one")
             try:
-                token = self._get_token(settings, forget=token)
+                token = self._get_token(settings, force_refresh=True)
             except EntraAuthError as exc:
                 result.update(failed=True, msg=scrub(str(exc), secrets))
                 return result
@@ -134,17 +132,3 @@ class GraphActionBase(ActionBase):
         if "invocation" in result:
             result["invocation"] = {"module_args": mask_secrets(user_args)}
         return scrub(result, secrets)
-
-
-def _forget_access_token(settings, token):
-    """Drop one access token from the MSAL cache file, so the next sign-in refreshes it."""
-    import msal
-
-    store = TokenCacheFile(settings.token_cache_path)
-    cache = msal.SerializableTokenCache()
-    with store.locked():
-        store.load(cache)
-        for entry in list(cache.search(msal.TokenCache.CredentialType.ACCESS_TOKEN)):
-            if entry.get("secret") == token:
-                cache.remove_at(entry)
-        store.save(cache)

@@ -22,18 +22,21 @@ class FakeBroker:
     """Stands in for TokenBroker: hands out numbered tokens and counts the calls."""
 
     calls = []
+    forced = []
 
     def __init__(self, settings, display=None):
         self.settings = settings
 
-    def get_token(self, resource):
+    def get_token(self, resource, force_refresh=False):
         FakeBroker.calls.append((resource, self.settings.auth_method))
+        FakeBroker.forced.append(force_refresh)
         return "graph-token-%d.secret" % len(FakeBroker.calls)
 
 
 @pytest.fixture(autouse=True)
 def broker(monkeypatch):
     FakeBroker.calls = []
+    FakeBroker.forced = []
     monkeypatch.setattr(_graph_action, "TokenBroker", FakeBroker)
     for name in list(__import__("os").environ):
         if name.startswith("ENTRA_"):
@@ -152,6 +155,8 @@ def test_expired_token_is_replaced_once_and_the_module_rerun():
     result = action.run(task_vars={})
 
     assert len(FakeBroker.calls) == 2
+    # the retry asks the broker to drop the refused token and refresh (tested in test__token.py)
+    assert FakeBroker.forced == [False, True]
     assert [args["access_token"] for name, args in seen] == ["graph-token-1.secret", "graph-token-2.secret"]
     assert result.get("failed") is not True and result["changed"] is False
     assert "graph-token" not in json.dumps(result)
@@ -169,24 +174,3 @@ def test_supplied_token_is_not_retried_on_expiry():
     assert result["failed"] is True
     assert result["invocation"]["module_args"]["access_token"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
     assert "user-supplied.jwt.x" not in json.dumps(result)
-
-
-def test_forget_access_token_keeps_the_refresh_token(tmp_path):
-    msal = pytest.importorskip("msal")
-    from ansible_collections.entra.app_proxy.plugins.module_utils._auth import AuthSettings
-    from ansible_collections.entra.app_proxy.plugins.plugin_utils._token import TokenCacheFile
-
-    path = str(tmp_path / "cache.json")
-    cache = msal.SerializableTokenCache()
-    cache.add({"client_id": "client", "scope": ["https://graph.example/.default"],
-               "token_endpoint": "https://login.example/tenant/oauth2/v2.0/token",
-               "response": {"access_token": "rejected-at", "refresh_token": "the-rt", "expires_in": 3600,
-                            "token_type": "Bearer"}, "data": {}})
-    TokenCacheFile(path).save(cache)
-
-    _graph_action._forget_access_token(AuthSettings(token_cache_path=path), "rejected-at")
-
-    with open(path) as handle:
-        saved = json.load(handle)
-    assert saved.get("AccessToken", {}) == {}
-    assert [rt["secret"] for rt in saved["RefreshToken"].values()] == ["the-rt"]
