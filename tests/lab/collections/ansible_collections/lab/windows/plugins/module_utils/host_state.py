@@ -14,6 +14,8 @@ import json
 import os
 import re
 import ssl
+import struct
+import time
 import typing as t
 import urllib.error
 import urllib.parse
@@ -33,6 +35,9 @@ _HIVES = {
 REBOOT_PENDING_KEY = r"HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending"
 LOGON_UI_KEY = r"HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion\Winlogon\AutoLogonChecked"
 UNINSTALL_KEY = r"HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall"
+# Where the Network Service user keeps its My store: its registry hive and its roaming profile.
+NETWORK_SERVICE_CERT_KEY = r"HKU:\S-1-5-20\Software\Microsoft\SystemCertificates\My\Certificates"
+NETWORK_SERVICE_CERT_DIR = r"C:\Windows\ServiceProfiles\NetworkService\AppData\Roaming\Microsoft\SystemCertificates\My\Certificates"
 
 DEFAULT_ENV = {
     "systemroot": r"C:\Windows",
@@ -149,13 +154,16 @@ class HostState:
     def reg_key_exists(self, path: str) -> bool:
         return self.reg_get_key(path) is not None
 
-    def reg_create_key(self, path: str) -> dict[str, t.Any]:
+    def reg_create_key(self, path: str, volatile: bool = False) -> dict[str, t.Any]:
         canon = norm_reg_path(path)
         parts = canon.split("\\")
         for i in range(2, len(parts) + 1):  # parents exist implicitly on Windows, keep them explicit here
             sub = "\\".join(parts[:i])
             self.state["registry"].setdefault(sub.lower(), {"path": sub, "values": {}})
-        return self.state["registry"][canon.lower()]
+        key = self.state["registry"][canon.lower()]
+        if volatile:  # RegistryOptions.Volatile: kept in memory only, gone after the next restart
+            key["volatile"] = True
+        return key
 
     def reg_delete_key(self, path: str) -> bool:
         k = _rkey(path)
@@ -352,6 +360,50 @@ class HostState:
     def set_inet_proxy(self, value: dict[str, t.Any]) -> None:
         self.state["proxy"]["inet"] = dict(value)
 
+    def winhttp_settings_blob(self) -> bytes:
+        """The WinHttpSettings value netsh winhttp writes: version, counter, flags (1 direct, 2 named
+        proxy), then the proxy and the bypass list, each a DWORD length and ANSI text."""
+        w = self.winhttp_proxy()
+        bypass = w.get("bypass") or []
+        proxy = (w.get("proxy") or "").encode("latin-1")
+        by = (";".join(bypass) if isinstance(bypass, list) else str(bypass)).encode("latin-1")
+        return (struct.pack("<III", 0x18, 1, 2 if proxy else 1) + struct.pack("<I", len(proxy)) + proxy
+                + struct.pack("<I", len(by)) + by)
+
+    def inet_settings_blob(self) -> bytes:
+        """The DefaultConnectionSettings value of the Internet Options LAN dialog: version, counter, flags
+        (1 direct, 2 named proxy, 4 setup script, 8 detect), proxy, bypass and script URL as DWORD length +
+        ANSI text, then the fields Windows appends (detection state), zeroed here."""
+        i = self.inet_proxy()
+        bypass = i.get("bypass") or []
+        texts = [(i.get("proxy") or "").encode("latin-1"),
+                 (";".join(bypass) if isinstance(bypass, list) else str(bypass)).encode("latin-1"),
+                 (i.get("auto_config_url") or "").encode("latin-1")]
+        flags = 1 | (2 if texts[0] else 0) | (4 if texts[2] else 0) | (8 if i.get("auto_detect") else 0)
+        out = struct.pack("<III", 0x46, 1, flags)
+        for text in texts:
+            out += struct.pack("<I", len(text)) + text
+        return out + b"\x00" * 32
+
+    # ------------------------------------------------------------------ certificates
+    def certificate_der(self, entry: dict[str, t.Any]) -> bytes:
+        """The DER bytes of a certificate the lab keeps as {subject, issuer, not_after[, der]}; one without
+        DER (written by another simulation) gets a certificate made with those names and expiry."""
+        if entry.get("der"):
+            return base64.b64decode(entry["der"])
+        return make_certificate(entry.get("subject") or "CN=lab", entry.get("issuer") or entry.get("subject") or "CN=lab",
+                                entry["not_after"])
+
+    def network_service_certificate_put(self, thumbprint: str, der: bytes, where: str) -> None:
+        """Keep a certificate in the Network Service user's My store, as Windows does after the connector
+        renews it: a serialized store element in its registry hive (where='registry') or its roaming
+        profile (where='file')."""
+        blob = serialize_store_element(der)
+        if where == "registry":
+            self.reg_set_value(NETWORK_SERVICE_CERT_KEY + "\\" + thumbprint.upper(), "Blob", list(blob), "binary")
+        else:
+            self.file_write(NETWORK_SERVICE_CERT_DIR + "\\" + thumbprint.upper(), blob)
+
     # ------------------------------------------------------------------ network
     def _lab_hosts(self) -> set[str]:
         """Host names of the lab's own services (fake tenant): reachable like the internet."""
@@ -476,8 +528,15 @@ class HostState:
         raw = self.state["boot"].get("last_boot_time") or "2026-01-01T00:00:00+00:00"
         return datetime.datetime.fromisoformat(raw)
 
+    def boot_time_reported(self) -> datetime.datetime:
+        """LastBootUpTime as Win32_OperatingSystem reports it: derived from the wall clock, so it moves by
+        seconds without a restart (time-service steps, VM clock sync); modelled as a drift of 0-4 s."""
+        return self.boot_time() + datetime.timedelta(seconds=int(time.time()) % 5)
+
     def reboot(self) -> None:
         boot = self.state["boot"]
+        for k in [k for k, v in self.state["registry"].items() if v.get("volatile")]:
+            self.state["registry"].pop(k, None)
         new = max(self.boot_time() + datetime.timedelta(minutes=1),
                   datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0))
         boot["last_boot_time"] = new.isoformat()
@@ -506,3 +565,37 @@ def _port_match(spec: str, port: int) -> bool:
         elif part.isdigit() and int(part) == port:
             return True
     return False
+
+
+def serialize_store_element(der: bytes) -> bytes:
+    """CertSerializeCertificateStoreElement's layout: properties of {id u32, reserved u32 = 1, length u32,
+    value}, the SHA-1 hash (id 3) first and the DER certificate (id 32) last ([MS-GPEF] 2.2.1.1.1)."""
+    out = b""
+    for prop_id, value in ((3, hashlib.sha1(der).digest()), (32, der)):  # noqa: S324 - Windows' thumbprint
+        out += struct.pack("<III", prop_id, 1, len(value)) + value
+    return out
+
+
+def make_certificate(subject: str, issuer: str, not_after: str) -> bytes:
+    """A DER certificate with these names ("CN=x, O=y") and expiry (ISO 8601), signed by a throwaway key."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    oids = {"CN": NameOID.COMMON_NAME, "O": NameOID.ORGANIZATION_NAME, "OU": NameOID.ORGANIZATIONAL_UNIT_NAME,
+            "C": NameOID.COUNTRY_NAME}
+
+    def name(text: str) -> x509.Name:
+        parts = [p.strip().split("=", 1) for p in text.split(",") if "=" in p]
+        return x509.Name([x509.NameAttribute(oids.get(k.strip().upper(), NameOID.COMMON_NAME), v.strip())
+                          for k, v in reversed(parts)])
+
+    end = datetime.datetime.fromisoformat(not_after.replace("Z", "+00:00"))
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (x509.CertificateBuilder().subject_name(name(subject)).issuer_name(name(issuer))
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(end - datetime.timedelta(days=180)).not_valid_after(end)
+            .sign(key, hashes.SHA256()))
+    from cryptography.hazmat.primitives.serialization import Encoding
+    return cert.public_bytes(Encoding.DER)

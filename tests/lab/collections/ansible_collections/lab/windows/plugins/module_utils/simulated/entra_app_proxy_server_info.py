@@ -1,176 +1,226 @@
 # -*- coding: utf-8 -*-
-# Simulation of entra.app_proxy.server_info (plugins/modules/server_info.ps1): the same reads, from the
-# host state. Not modelled: the Network Service store's registry/profile split (one "NetworkService\My"
-# store), Server Core's missing IE keys unless the seed leaves them out, and the WinHTTP per-scheme syntax.
+# Simulation of entra.app_proxy.server_info (plugins/modules/server_info.ps1 with its util
+# plugins/module_utils/_ConnectorHost.psm1): the module's raw reads, answered from the host state in
+# Windows' own formats (registry kinds, binary blobs, file bytes, serialized certificate store elements,
+# Win32_Service words, COM firewall numbers, FILETIMEs). It decides nothing: the collection's action
+# plugin decodes this on the controller, unchanged from a real host.
 from __future__ import annotations
 
+import base64
 import datetime
-import xml.etree.ElementTree as ET
 
-# Same table and search order as the module (FACTS §1.4, the 1.5.3829.0 rename table).
-LAYOUTS = (
-    {
-        "layout": "new",
+from ansible_collections.lab.windows.plugins.module_utils.host_state import (
+    NETWORK_SERVICE_CERT_DIR, NETWORK_SERVICE_CERT_KEY, UNINSTALL_KEY)
+
+# Get-ConnectorLayout's table (FACTS §1.4, the 1.5.3829.0 rename table), as the util builds it.
+_PRODUCTS = {
+    "new": {
         "product_name": "Microsoft Entra private network connector",
-        "install_dir": r"C:\Program Files\Microsoft Entra private network connector",
-        "updater_dir": r"C:\Program Files\Microsoft Entra private network connector Updater",
-        "data_dir": r"C:\ProgramData\Microsoft\Microsoft Entra private network connector",
+        "data_name": "Microsoft Entra private network connector",
         "service_exe_name": "MicrosoftEntraPrivateNetworkConnectorService.exe",
         "updater_exe_name": "MicrosoftEntraPrivateNetworkConnectorUpdaterService.exe",
         "module_name": "MicrosoftEntraPrivateNetworkConnectorPSModule",
-        "registry_key": r"HKLM:\SOFTWARE\Microsoft\Microsoft Entra private network connector",
+        "connector_event_channel": "Microsoft-Microsoft Entra private network-Connector/Admin",
+        "updater_event_channel": "Microsoft-Microsoft Entra private network-Updater/Admin",
+        "application_source": "Microsoft Entra private network connector",
+        "uninstall_names": {"connector": ["Microsoft Entra private network connector"],
+                            "updater": ["Microsoft Entra private network connector updater"]},
     },
-    {
-        "layout": "old",
+    "old": {
         "product_name": "Microsoft AAD App Proxy Connector",
-        "install_dir": r"C:\Program Files\Microsoft AAD App Proxy Connector",
-        "updater_dir": r"C:\Program Files\Microsoft AAD App Proxy Connector Updater",
-        "data_dir": r"C:\ProgramData\Microsoft\Microsoft AAD Application Proxy Connector",
+        "data_name": "Microsoft AAD Application Proxy Connector",
         "service_exe_name": "ApplicationProxyConnectorService.exe",
         "updater_exe_name": "ApplicationProxyConnectorUpdaterService.exe",
         "module_name": "AppProxyPSModule",
-        "registry_key": r"HKLM:\SOFTWARE\Microsoft\Microsoft AAD App Proxy Connector",
+        "connector_event_channel": "Microsoft-AadApplicationProxy-Connector/Admin",
+        "updater_event_channel": "Microsoft-AadApplicationProxy-Updater/Admin",
+        "application_source": "Microsoft AAD Application Proxy Connector",
+        "uninstall_names": {"connector": ["Microsoft AAD App Proxy Connector", "Microsoft AAD Application Proxy Connector"],
+                            "updater": ["Microsoft AAD App Proxy Connector Updater",
+                                        "Microsoft AAD Application Proxy Connector Updater"]},
     },
-)
+}
 SCHANNEL = r"HKLM:\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2"
 NETFX = r"HKLM:\SOFTWARE\Microsoft\.NETFramework\v4.0.30319"
 ACTIVE_SETUP = r"HKLM:\SOFTWARE\Microsoft\Active Setup\Installed Components"
-CBS_KEY = r"HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending"
-WU_KEY = r"HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired"
-MARKER_KEY = r"HKLM:\SOFTWARE\Ansible\entra.app_proxy"
-PPP_SERVICE = "AzureADPasswordProtectionProxy"
-_PRODUCT_TYPES = {"workstation": 1, "domain_controller": 2, "server": 3}
+CONNECTIONS = r"SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
+VALUE_READS = {
+    "tls_client_enabled": (SCHANNEL + "\\Client", "Enabled"),
+    "tls_client_disabled_by_default": (SCHANNEL + "\\Client", "DisabledByDefault"),
+    "tls_server_enabled": (SCHANNEL + "\\Server", "Enabled"),
+    "tls_server_disabled_by_default": (SCHANNEL + "\\Server", "DisabledByDefault"),
+    "sch_use_strong_crypto": (NETFX, "SchUseStrongCrypto"),
+    "system_default_tls_versions": (NETFX, "SystemDefaultTlsVersions"),
+    "dotnet_release": (r"HKLM:\SOFTWARE\Microsoft\NET Framework Setup\NDP\v4\Full", "Release"),
+    "ie_esc_admin": (ACTIVE_SETUP + "\\{A509B1A7-37EF-4b3f-8CFC-4F3A74704073}", "IsInstalled"),
+    "ie_esc_user": (ACTIVE_SETUP + "\\{A509B1A8-37EF-4b3f-8CFC-4F3A74704073}", "IsInstalled"),
+    "enable_default_http2": (r"HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp", "EnableDefaultHTTP2"),
+    "winhttp_settings": ("HKLM:\\" + CONNECTIONS, "WinHttpSettings"),
+    "inet_settings_machine": ("HKLM:\\" + CONNECTIONS, "DefaultConnectionSettings"),
+    "inet_settings_user": ("HKCU:\\" + CONNECTIONS, "DefaultConnectionSettings"),
+    "proxy_settings_per_user": (r"HKLM:\SOFTWARE\Policies\Microsoft\Windows\CurrentVersion\Internet Settings", "ProxySettingsPerUser"),
+    "installation_type": (r"HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion", "InstallationType"),
+    "pending_file_rename": (r"HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager", "PendingFileRenameOperations"),
+    "server_manager_restart": (r"HKLM:\SOFTWARE\Microsoft\ServerManager\ServicingStorage\ServerComponentCache", "RestartRequired"),
+    "active_computer_name": (r"HKLM:\SYSTEM\CurrentControlSet\Control\ComputerName\ActiveComputerName", "ComputerName"),
+    "computer_name": (r"HKLM:\SYSTEM\CurrentControlSet\Control\ComputerName\ComputerName", "ComputerName"),
+}
+KEY_READS = {
+    "component_based_servicing": r"HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending",
+    "windows_update": r"HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired",
+    "domain_join": r"HKLM:\SYSTEM\CurrentControlSet\Services\Netlogon\JoinDomain",
+    "domain_join_spn": r"HKLM:\SYSTEM\CurrentControlSet\Services\Netlogon\AvoidSpnSet",
+    "entra_app_proxy": r"HKLM:\SOFTWARE\Ansible\entra.app_proxy\RebootPending",
+}
+_KINDS = {"dword": "DWord", "qword": "QWord", "string": "String", "expandstring": "ExpandString",
+          "multistring": "MultiString", "binary": "Binary", "none": "None"}
+_STATES = {"running": "Running", "stopped": "Stopped", "paused": "Paused", "start_pending": "Start Pending",
+           "stop_pending": "Stop Pending", "continue_pending": "Continue Pending", "pause_pending": "Pause Pending"}
+_START_MODES = {"auto": "Auto", "delayed": "Auto", "manual": "Manual", "disabled": "Disabled"}
+_PROFILE_BITS = {"domain": 1, "private": 2, "public": 4}
+_FILETIME_EPOCH = datetime.datetime(1601, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def layouts(host):
+    out = {}
+    program_files, program_data = host.expand("%ProgramFiles%"), host.expand("%ProgramData%")
+    for name, p in _PRODUCTS.items():
+        install = program_files + "\\" + p["product_name"]
+        updater = install + " Updater"
+        data = program_data + "\\Microsoft\\" + p["data_name"]
+        service_exe, updater_exe = install + "\\" + p["service_exe_name"], updater + "\\" + p["updater_exe_name"]
+        script = install + "\\RegisterConnector.ps1"
+        out[name] = {
+            "product_name": p["product_name"], "install_dir": install, "updater_dir": updater, "data_dir": data,
+            "service_exe": service_exe, "updater_exe": updater_exe, "config_file": service_exe + ".config",
+            "updater_config_file": updater_exe + ".config", "trust_settings_file": data + "\\Config\\TrustSettings.xml",
+            "module_path": install + "\\Modules\\", "module_name": p["module_name"],
+            "module_dir": install + "\\Modules\\" + p["module_name"],
+            "registry_key": "HKLM:\\SOFTWARE\\Microsoft\\" + p["product_name"], "register_script": script,
+            "register_script_candidates": [script], "connector_event_channel": p["connector_event_channel"],
+            "updater_event_channel": p["updater_event_channel"], "application_source": p["application_source"],
+            "service_name": "WAPCSvc", "updater_service_name": "WAPCUpdaterSvc", "uninstall_names": p["uninstall_names"],
+        }
+    return out
+
+
+def filetime(moment: datetime.datetime) -> int:
+    delta = moment.astimezone(datetime.timezone.utc) - _FILETIME_EPOCH
+    return (delta.days * 86400 + delta.seconds) * 10_000_000 + delta.microseconds * 10
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _file(host, path, content=False):
+    entry = host.file_get(path)
+    info = {"path": path, "exists": entry is not None, "directory": False, "version": None, "content": None}
+    if entry is None:
+        return info
+    if entry["type"] == "directory":
+        info["directory"] = True
+        return info
+    info["version"] = entry.get("version")
+    if content:
+        info["content"] = _b64(host.file_read(path))
+    return info
 
 
 def _value(host, path, name):
+    info = {"path": path, "name": name, "key_exists": host.reg_key_exists(path), "kind": None, "value": None}
     v = host.reg_get_value(path, name)
-    return None if v is None else v["data"]
+    if v is None:
+        return info
+    info["kind"] = _KINDS.get(v["type"], "String")
+    data = v["data"]
+    if v["type"] in ("binary", "none"):
+        data = _b64(bytes(data or []))
+    info["value"] = data
+    return info
 
 
-def _version(host, path):
-    entry = host.file_get(path)
-    return None if entry is None or entry["type"] != "file" else entry.get("version")
+def _binary(path, name, blob):
+    return {"path": path, "name": name, "key_exists": True, "kind": "Binary", "value": _b64(blob)}
+
+
+def _certificates(host):
+    machine = []
+    stores = host.state.get("certificates", {})
+    for thumbprint, entry in stores.get("LocalMachine\\My", {}).items():
+        machine.append({"name": thumbprint.upper(), "content": _b64(host.certificate_der(entry))})
+    registry = []
+    for name in host.reg_subkeys(NETWORK_SERVICE_CERT_KEY):
+        blob = host.reg_get_value(NETWORK_SERVICE_CERT_KEY + "\\" + name, "Blob")
+        if blob is not None and blob["type"] == "binary":
+            registry.append({"name": name, "content": _b64(bytes(blob["data"]))})
+    files = [{"name": name, "content": _b64(host.file_read(NETWORK_SERVICE_CERT_DIR + "\\" + name))}
+             for name in host.listdir(NETWORK_SERVICE_CERT_DIR)
+             if not host.is_dir(NETWORK_SERVICE_CERT_DIR + "\\" + name)]
+    return {"machine": machine, "network_service_registry": registry, "network_service_files": files}
 
 
 def _service(host, name):
-    info = {"name": name, "exists": False, "state": None, "start_mode": None, "display_name": None}
+    info = {"name": name, "exists": False, "state": None, "start_mode": None, "display_name": None, "delayed_autostart": None}
     svc = host.service_get(name)
-    if svc is not None and svc["name"].lower() == name.lower():
-        info.update(exists=True, state=svc["state"], start_mode=svc["start_mode"], display_name=svc["display_name"])
-    return info
-
-
-def _default_proxy(host, path):
-    info = {"exists": False, "default_proxy_present": False, "enabled": None, "proxy_address": None,
-            "bypass_on_local": None, "use_system_default": None}
-    text = host.file_read_text(path)
-    if text is None:
+    if svc is None or svc["name"].lower() != name.lower():
         return info
-    info["exists"] = True
-    try:
-        root = ET.fromstring(text.strip().encode("utf-8"))
-    except ET.ParseError as e:
-        # [xml] fails the same way on Windows; the module does not catch it.
-        raise host.fail("Cannot convert value to type System.Xml.XmlDocument: %s (%s)" % (e, path))
-    node = root.find("system.net/defaultProxy")
-    if node is None:
-        return info
-    info["default_proxy_present"] = True
-    if node.get("enabled"):
-        info["enabled"] = node.get("enabled") == "true"
-    proxy = node.find("proxy")
-    if proxy is not None:
-        info["proxy_address"] = proxy.get("proxyaddress") or None
-        info["bypass_on_local"] = proxy.get("bypassonlocal") or None
-        info["use_system_default"] = proxy.get("usesystemdefault") or None
+    mode = svc.get("start_mode")
+    info.update(exists=True, state=_STATES.get(svc["state"], str(svc["state"]).title()),
+                start_mode=_START_MODES.get(mode, str(mode).title()), display_name=svc.get("display_name"),
+                delayed_autostart=1 if mode == "delayed" else None)
     return info
-
-
-def _registration(host, trust_file):
-    reg = {"registered": False, "trust_settings_exists": False, "thumbprint": None, "is_in_user_store": None,
-           "certificate_found": False, "certificate_store": None, "certificate_not_after": None,
-           "certificate_expired": None, "certificate_issuer": None}
-    text = host.file_read_text(trust_file)
-    if text is None:
-        return reg
-    reg["trust_settings_exists"] = True
-    try:
-        root = ET.fromstring(text.strip().encode("utf-8"))
-    except ET.ParseError as e:
-        raise host.fail("Failed to read the connector trust settings '%s': %s" % (trust_file, e))
-    trust = root.find(".//CloudProxyTrust")
-    if trust is not None:
-        thumbprint = (trust.findtext("Thumbprint") or "").strip()
-        if thumbprint:
-            reg["thumbprint"] = thumbprint.upper()
-        if trust.find("IsInUserStore") is not None:
-            reg["is_in_user_store"] = (trust.findtext("IsInUserStore") or "").strip() == "true"
-    if reg["thumbprint"] is None:
-        return reg
-    stores = host.state.get("certificates", {})
-    for store in ("LocalMachine\\My", "NetworkService\\My"):
-        cert = stores.get(store, {}).get(reg["thumbprint"])
-        if cert is not None:
-            not_after = datetime.datetime.fromisoformat(cert["not_after"].replace("Z", "+00:00"))
-            expired = not_after < datetime.datetime.now(datetime.timezone.utc)
-            reg.update(certificate_found=True, certificate_store=store, certificate_issuer=cert.get("issuer"),
-                       certificate_not_after=not_after.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                       certificate_expired=expired, registered=not expired)
-            break
-    return reg
-
-
-def _config_files(host):
-    files, backend = [], {}
-    for lay in LAYOUTS:
-        for role, folder, exe in (("connector", lay["install_dir"], lay["service_exe_name"]),
-                                  ("updater", lay["updater_dir"], lay["updater_exe_name"])):
-            path = folder + "\\" + exe + ".config"
-            entry = host.file_get(path)
-            files.append({"layout": lay["layout"], "role": role, "path": path,
-                          "exists": entry is not None and entry["type"] == "file"})
-        backend[lay["layout"]] = _value(host, lay["registry_key"], "UseDefaultProxyForBackendRequests")
-    return files, backend
-
-
-_PROFILE_ORDER = ("domain", "private", "public")
 
 
 def _firewall(host):
-    """The collection's rules (names starting 'entra.app_proxy '), as the lab stores them (the shape
-    community.windows.win_firewall_rule writes), and each profile's default outbound action as the
-    lab's netsh reports it (state["firewall_policy"], default BlockInbound,AllowOutbound)."""
+    svc = host.service_get("MpsSvc")
+    if svc is not None and svc["state"] != "running":
+        # HNetCfg.FwPolicy2 and Get-NetFirewallProfile fail this way while MpsSvc is stopped.
+        return {"error": "There are no more endpoints available from the endpoint mapper. (Exception from HRESULT: 0x800706D9)",
+                "rules": [], "profiles": []}
     rules = []
     for rule in host.firewall_rules():
         if not rule["name"].lower().startswith("entra.app_proxy "):
             continue
-        profiles = rule.get("profiles") or list(_PROFILE_ORDER)
+        profiles = rule.get("profiles") or []
         profiles = profiles if isinstance(profiles, list) else str(profiles).split(",")
+        bits = sum(_PROFILE_BITS.get(str(p).strip().lower(), 0) for p in profiles) if profiles else 0x7FFFFFFF
+        protocol = str(rule.get("protocol", "any")).lower()
         rules.append({
-            "name": rule["name"],
-            "group": rule.get("group") or None,
-            "description": rule.get("description") or None,
+            "name": rule["name"], "grouping": rule.get("group") or None, "description": rule.get("description") or None,
             "enabled": bool(rule.get("enabled", True)),
-            "direction": str(rule.get("direction", "in")).lower(),
-            "action": str(rule.get("action", "allow")).lower(),
-            "protocol": str(rule.get("protocol", "any")).lower(),
-            "remoteport": rule.get("remoteport") or "any",
-            "program": rule.get("program") or "any",
-            "profiles": [p for p in _PROFILE_ORDER if p in [str(x).lower() for x in profiles]],
+            "direction": 2 if str(rule.get("direction", "in")).lower() == "out" else 1,
+            "action": 0 if str(rule.get("action", "allow")).lower() == "block" else 1,
+            "protocol": {"tcp": 6, "udp": 17, "any": 256}.get(protocol, int(protocol) if protocol.isdigit() else 256),
+            "remote_ports": "*" if str(rule.get("remoteport") or "any").lower() == "any" else rule["remoteport"],
+            "application_name": None if str(rule.get("program") or "any").lower() == "any" else host.expand(rule["program"]),
+            "profiles": bits,
         })
     policy = host.state.get("firewall_policy") or "BlockInbound,AllowOutbound"
-    outbound = {}
-    for profile in _PROFILE_ORDER:
-        value = policy.get(profile, "BlockInbound,AllowOutbound") if isinstance(policy, dict) else policy
-        outbound[profile] = "allow" if value.split(",")[-1].strip().lower() == "allowoutbound" else "block"
-    return {"default_outbound_action": outbound, "rules": rules}
+    out = []
+    for profile in ("Domain", "Private", "Public"):
+        value = policy.get(profile.lower(), "BlockInbound,AllowOutbound") if isinstance(policy, dict) else policy
+        action = value.split(",")[-1].strip().lower()
+        out.append({"name": profile, "default_outbound_action": {"allowoutbound": "Allow", "blockoutbound": "Block"}
+                    .get(action, "NotConfigured")})
+    return {"error": None, "rules": rules, "profiles": out}
 
 
-# The logs server_info reads (new and old Admin log names, and the Application log with the
-# connector as source). The lab keeps events in host.state["event_log"], a list of
-# {log, provider, id, level, time, message}; level 2 is Error, as in Windows.
-ERROR_LOGS = ("Microsoft-Microsoft Entra private network-Connector/Admin", "Microsoft-AadApplicationProxy-Connector/Admin")
-APP_SOURCE = "Microsoft Entra private network connector"
+def _uninstall_entries(host, lays):
+    names = {n.lower() for lay in lays.values() for group in lay["uninstall_names"].values() for n in group}
+    out = []
+    for key in host.reg_subkeys(UNINSTALL_KEY):
+        path = UNINSTALL_KEY + "\\" + key
+
+        def get(value, path=path):
+            v = host.reg_get_value(path, value)
+            return None if v is None else v["data"]
+
+        if str(get("DisplayName") or "").lower() in names:
+            out.append({"key": key, "display_name": get("DisplayName"), "display_version": get("DisplayVersion"),
+                        "publisher": get("Publisher"), "uninstall_string": get("UninstallString"),
+                        "quiet_uninstall_string": get("QuietUninstallString")})
+    return out
 
 
 def _utc(text):
@@ -178,130 +228,84 @@ def _utc(text):
     return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
 
 
-def _connector_errors(host, since_text):
+def _events(host, since_text, lays):
     if not since_text:
         return []
     try:
-        since = _utc(since_text)
+        since = datetime.datetime.strptime(since_text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
     except ValueError as exc:
-        raise host.fail("Failed to read events_since '%s' as a date and time; give an ISO 8601 time such as "
-                        "2026-01-31T08:00:00Z: %s" % (since_text, exc))
+        raise host.fail("events_since must be a UTC time such as 2026-01-31T08:00:00Z: %s" % exc)
     found = []
-    for log in ERROR_LOGS + ("Application",):
-        matches = [e for e in host.state.get("event_log", [])
-                   if e.get("log") == log and int(e.get("level", 4)) == 2 and _utc(e["time"]) >= since
-                   and (log != "Application" or e.get("provider") == APP_SOURCE)]
-        found += [{"log": e["log"], "provider": e.get("provider", APP_SOURCE), "id": int(e["id"]),
-                   "time": _utc(e["time"]).strftime("%Y-%m-%dT%H:%M:%SZ"), "message": e.get("message", "")}
-                  for e in matches[-20:]]
+    for lay in lays.values():
+        for log, source in ((lay["connector_event_channel"], None), ("Application", lay["application_source"])):
+            matches = [e for e in host.state.get("event_log", [])
+                       if e.get("log") == log and int(e.get("level", 4)) == 2 and _utc(e["time"]) >= since
+                       and (source is None or e.get("provider") == source)]
+            matches.reverse()  # Get-WinEvent returns the newest first
+            found += [{"log": e["log"], "provider": e.get("provider", source or lay["application_source"]),
+                       "id": int(e["id"]), "time_filetime": filetime(_utc(e["time"])), "message": e.get("message", "")}
+                      for e in matches[:20]]
     return found
 
 
 def simulate(host, args, check_mode, diff):
-    found = None
-    for layout in LAYOUTS:
-        if found is None and host.file_exists(layout["install_dir"] + "\\" + layout["service_exe_name"]):
-            found = layout
-    layout = found or LAYOUTS[0]
-    service_exe = layout["install_dir"] + "\\" + layout["service_exe_name"]
-    updater_exe = layout["updater_dir"] + "\\" + layout["updater_exe_name"]
-    candidates = [lay["install_dir"] + "\\RegisterConnector.ps1" for lay in LAYOUTS]
-    register_script = next((p for p in candidates if host.file_exists(p)), None)
-    connector = {
-        "installed": found is not None,
-        "layout": found["layout"] if found else "none",
-        "version": _version(host, service_exe),
-        "updater_version": _version(host, updater_exe),
-        "product_name": layout["product_name"],
-        "install_dir": layout["install_dir"],
-        "updater_dir": layout["updater_dir"],
-        "data_dir": layout["data_dir"],
-        "service_exe": service_exe,
-        "updater_exe": updater_exe,
-        "config_file": service_exe + ".config",
-        "updater_config_file": updater_exe + ".config",
-        "trust_settings_file": layout["data_dir"] + "\\Config\\TrustSettings.xml",
-        "module_path": layout["install_dir"] + "\\Modules\\",
-        "module_name": layout["module_name"],
-        "registry_key": layout["registry_key"],
-        "register_script": register_script,
-        "register_script_candidates": candidates,
-    }
+    lays = layouts(host)
+    files, backend = {}, {}
+    for name, lay in lays.items():
+        for key in ("install_dir", "updater_dir", "data_dir", "service_exe", "updater_exe", "register_script", "module_dir"):
+            files[lay[key]] = _file(host, lay[key])
+        for key in ("config_file", "updater_config_file", "trust_settings_file"):
+            files[lay[key]] = _file(host, lay[key], content=True)
+        backend[name] = _value(host, lay["registry_key"], "UseDefaultProxyForBackendRequests")
+    registry = {slot: _value(host, path, name) for slot, (path, name) in VALUE_READS.items()}
+    # The lab keeps one proxy model per kind; Windows keeps it as these blobs. One Internet Options
+    # setting serves both the per-user and the per-machine place.
+    registry["winhttp_settings"] = _binary(*VALUE_READS["winhttp_settings"], host.winhttp_settings_blob())
+    for slot in ("inet_settings_machine", "inet_settings_user"):
+        registry[slot] = _binary(*VALUE_READS[slot], host.inet_settings_blob())
+    if registry["computer_name"]["kind"] is None:  # both names are the host name unless a rename waits
+        for slot in ("active_computer_name", "computer_name"):
+            registry[slot].update(key_exists=True, kind="String", value=host.hostname)
+    keys = {slot: host.reg_key_exists(path) for slot, path in KEY_READS.items()}
 
-    config_files, backend = _config_files(host)
-    winhttp = host.winhttp_proxy()
-    bypass = winhttp.get("bypass") or []
-    # One Internet Options setting in the lab: the per-user/per-machine split is not modelled.
-    inet = host.inet_proxy()
-    inet_bypass = inet.get("bypass") or []
     facts = host.facts()
+    if registry["installation_type"]["kind"] is None:  # the lab keeps it as a fact; Windows in this value
+        registry["installation_type"].update(key_exists=True, kind="String", value=facts.get("installation_type", "Server"))
     version = str(facts.get("os_version", "10.0.20348"))
-    build = int(facts.get("build") or (version.split(".")[2] if version.count(".") >= 2 else 0))
-    last_boot = host.boot_time().astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     dom = host.domain()
     joined = bool(dom["joined"])
-    hostname = host.hostname
-
-    reasons = []
-    if host.reg_key_exists(CBS_KEY):
-        reasons.append("component_based_servicing")
-    if host.reg_key_exists(WU_KEY):
-        reasons.append("windows_update")
-    if _value(host, r"HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager", "PendingFileRenameOperations"):
-        reasons.append("pending_file_rename")
-    if _value(host, MARKER_KEY, "RebootPendingBootTime") == last_boot:
-        reasons.append("entra.app_proxy")
-
+    suffix = facts.get("primary_dns_suffix", dom["dns_domain_name"] if joined else "") or ""
     return {
         "changed": False,
-        "connector_errors": _connector_errors(host, args.get("events_since")),
-        "connector": connector,
-        "services": {"connector": _service(host, "WAPCSvc"), "updater": _service(host, "WAPCUpdaterSvc")},
-        "registration": _registration(host, connector["trust_settings_file"]),
-        "proxy": {
-            "winhttp_proxy": winhttp.get("proxy") or None,
-            "winhttp_bypass": (";".join(bypass) if isinstance(bypass, list) else bypass) or None,
-            "inet_proxy": inet.get("proxy") or None,
-            "inet_bypass": (";".join(inet_bypass) if isinstance(inet_bypass, list) else inet_bypass) or None,
-            "inet_auto_detect": bool(inet.get("auto_detect")),
-            "inet_auto_config_url": inet.get("auto_config_url") or None,
-            "connector_config": _default_proxy(host, connector["config_file"]),
-            "updater_config": _default_proxy(host, connector["updater_config_file"]),
-            "config_files": config_files,
-            "use_default_proxy_for_backend_requests": backend,
+        "raw": {
+            "schema": 1,
+            "layouts": lays,
+            "files": files,
+            "backend_proxy": backend,
+            "registry": registry,
+            "keys": keys,
+            "certificates": _certificates(host),
+            "services": {slot: _service(host, name) for slot, name in (
+                ("connector", "WAPCSvc"), ("updater", "WAPCUpdaterSvc"),
+                ("password_protection_proxy", "AzureADPasswordProtectionProxy"), ("firewall", "MpsSvc"))},
+            "firewall": _firewall(host),
+            "os": {
+                "caption": facts.get("os_name", "Microsoft Windows Server 2022 Datacenter") + " ",
+                "version": version,
+                "build_number": str(facts.get("build") or (version.split(".")[2] if version.count(".") >= 2 else 0)),
+                "product_type": {"workstation": 1, "domain_controller": 2, "server": 3}.get(
+                    str(facts.get("product_type", "server")), 3),
+                "last_boot_filetime": filetime(host.boot_time_reported()),
+            },
+            "computer": {
+                "computer_name": host.hostname,
+                "part_of_domain": joined,
+                "domain": dom["dns_domain_name"] if joined else dom.get("workgroup") or "WORKGROUP",
+                "dns_host_name": host.hostname,
+                "host_name": host.hostname,
+                "primary_dns_suffix": suffix,
+            },
+            "uninstall_entries": _uninstall_entries(host, lays),
+            "events": _events(host, args.get("events_since"), lays),
         },
-        "firewall": _firewall(host),
-        "tls": {
-            "client_enabled": _value(host, SCHANNEL + "\\Client", "Enabled"),
-            "client_disabled_by_default": _value(host, SCHANNEL + "\\Client", "DisabledByDefault"),
-            "server_enabled": _value(host, SCHANNEL + "\\Server", "Enabled"),
-            "server_disabled_by_default": _value(host, SCHANNEL + "\\Server", "DisabledByDefault"),
-            "sch_use_strong_crypto": _value(host, NETFX, "SchUseStrongCrypto"),
-            "system_default_tls_versions": _value(host, NETFX, "SystemDefaultTlsVersions"),
-        },
-        "dotnet": {"release": _value(host, r"HKLM:\SOFTWARE\Microsoft\NET Framework Setup\NDP\v4\Full", "Release")},
-        "ie_esc": {
-            "admin_is_installed": _value(host, ACTIVE_SETUP + "\\{A509B1A7-37EF-4b3f-8CFC-4F3A74704073}", "IsInstalled"),
-            "user_is_installed": _value(host, ACTIVE_SETUP + "\\{A509B1A8-37EF-4b3f-8CFC-4F3A74704073}", "IsInstalled"),
-        },
-        "http2": {"enable_default_http2": _value(
-            host, r"HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp", "EnableDefaultHTTP2")},
-        "os": {
-            "caption": facts.get("os_name", "Microsoft Windows Server 2022 Datacenter"),
-            "version": version,
-            "build": build,
-            "installation_type": _value(host, r"HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion", "InstallationType")
-            or facts.get("installation_type", "Server"),
-            "product_type": _PRODUCT_TYPES.get(str(facts.get("product_type", "server")), 3),
-            "computer_name": hostname,
-            "last_boot_time": last_boot,
-        },
-        "domain": {
-            "member": joined,
-            "name": dom["dns_domain_name"] if joined else dom.get("workgroup") or "WORKGROUP",
-            "fqdn": ("%s.%s" % (hostname, dom["dns_domain_name"]) if joined else hostname).lower(),
-        },
-        "password_protection_proxy": {"installed": host.service_get(PPP_SERVICE) is not None, "service_name": PPP_SERVICE},
-        "reboot_pending": bool(reasons),
-        "reboot_pending_reasons": reasons,
     }

@@ -1,0 +1,55 @@
+# Copyright (c) 2026 entra.app_proxy maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import datetime
+
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.entra.app_proxy.plugins.plugin_utils import _host_facts
+
+MODULE_NAME = "entra.app_proxy.server_info"
+
+
+def normalize_since(value: str | None) -> str | None:
+    """events_since as the module reads it (UTC, to the second); ValueError names the fix."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    try:
+        moment = datetime.datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in ("Z", "z") else text)
+    except ValueError:
+        raise ValueError("events_since %r is not an ISO 8601 date and time; give one such as 2026-01-31T08:00:00Z" % text)
+    if moment.tzinfo is None:  # documented: without a zone it is UTC
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return _host_facts.iso(moment)
+
+
+class ActionModule(ActionBase):
+    """Runs the Windows module, which reads raw facts, and decodes them here (see _host_facts)."""
+
+    TRANSFERS_FILES = False
+    _VALID_ARGS = frozenset(("events_since",))
+    _supports_check_mode = True
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        del tmp
+        try:
+            since = normalize_since(self._task.args.get("events_since"))
+        except ValueError as e:
+            result.update(failed=True, msg=str(e))
+            return result
+        args = {"events_since": since} if since else {}
+        module = self._execute_module(module_name=MODULE_NAME, module_args=args, task_vars=task_vars)
+        if module.get("failed") or "raw" not in module:
+            result.update(module)
+            return result
+        raw = module["raw"]
+        result.update(_host_facts.decode(raw, datetime.datetime.now(datetime.timezone.utc)))
+        result.update(changed=False, raw=raw)
+        for key in ("warnings", "deprecations"):
+            if module.get(key):
+                result[key] = module[key]
+        return result
