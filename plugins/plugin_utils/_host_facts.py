@@ -89,6 +89,9 @@ def certificate_candidates(certificates: dict[str, list[dict[str, str]]]) -> lis
             try:
                 data = base64.b64decode(entry.get("content") or "")
                 item.update(_x509.certificate_facts(_x509.der_from_store_element(data) if serialized else data))
+                # The store indexes each certificate by its thumbprint (the Cert: item's Thumbprint, the key or
+                # file name); Windows finds it by that name, and so does this lookup.
+                item["thumbprint"] = str(entry.get("name") or item["thumbprint"]).upper()
             except (_x509.CertificateError, ValueError) as e:
                 item["error"] = str(e)
             out.append(item)

@@ -1,0 +1,68 @@
+# Copyright (c) 2026 entra.app_proxy maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import json
+import pathlib
+from unittest.mock import MagicMock
+
+import pytest
+
+from ansible.playbook.task import Task
+
+from ansible_collections.entra.app_proxy.plugins.action.server_info import ActionModule, normalize_since
+
+FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "hosts"
+
+
+def make_action(args, module_result):
+    task = MagicMock(Task)
+    task.args = args
+    task.async_val = 0
+    task.check_mode = False
+    task.action = "entra.app_proxy.server_info"
+    action = ActionModule(task, MagicMock(), MagicMock(check_mode=False), loader=None, templar=None, shared_loader_obj=None)
+    action._load_name = "entra.app_proxy.server_info"
+    calls = []
+
+    def execute(module_name=None, module_args=None, task_vars=None, **kwargs):
+        calls.append((module_name, dict(module_args)))
+        return dict(module_result)
+
+    action._execute_module = execute
+    return action, calls
+
+
+def test_decodes_the_module_raw_facts_and_keeps_them():
+    recorded = json.loads((FIXTURES / "registered-machine-store.json").read_text())
+    action, calls = make_action({"events_since": "2026-11-27T09:00:00+01:00"}, dict(recorded, changed=False))
+    result = action.run(task_vars={})
+    assert calls == [("entra.app_proxy.server_info", {"events_since": "2026-11-27T08:00:00Z"})]
+    assert result["changed"] is False and result["raw"] == recorded["raw"]
+    assert result["connector"]["layout"] == "new" and result["registration"]["state"] in ("registered", "expired")
+    assert result["os"]["last_boot_time"] == "2026-11-27T06:00:00Z"
+
+
+def test_bad_events_since_fails_before_the_host_is_asked():
+    action, calls = make_action({"events_since": "yesterday"}, {})
+    result = action.run(task_vars={})
+    assert result["failed"] and "events_since" in result["msg"] and "2026-01-31T08:00:00Z" in result["msg"]
+    assert calls == []
+
+
+def test_module_failure_is_passed_through():
+    action, _calls = make_action({}, {"failed": True, "msg": "Access is denied"})
+    result = action.run(task_vars={})
+    assert result["failed"] and result["msg"] == "Access is denied" and "connector" not in result
+
+
+@pytest.mark.parametrize("given, wanted", [
+    ("2026-01-31T08:00:00Z", "2026-01-31T08:00:00Z"),
+    ("2026-01-31T08:00:00", "2026-01-31T08:00:00Z"),  # no zone: UTC, as documented
+    ("2026-01-31T10:00:00+02:00", "2026-01-31T08:00:00Z"),
+    ("", None),
+    (None, None),
+])
+def test_normalize_since(given, wanted):
+    assert normalize_since(given) == wanted
