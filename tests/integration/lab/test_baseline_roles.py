@@ -492,14 +492,14 @@ def test_compliant_rerun_round_trips(rt_lab):
         assert ok(after, host)["changed"] == 0, host
     assert report["win2022-clean"]["by_module"] == {"entra.app_proxy.server_info": 1, "entra.app_proxy.connectivity_test": 1}
     assert report["win2022-oldconnector"]["modules"] == 2, report["win2022-oldconnector"]
-    # the defaultProxy probe of each .exe.config compares whole elements, which server_info does not return
+    # server_info returns the defaultProxy elements of each .exe.config, so no win_xml probe runs
     assert report["win2022-proxy"]["by_module"] == {
-        "entra.app_proxy.server_info": 1, "entra.app_proxy.connectivity_test": 1, "community.windows.win_xml": 2}
+        "entra.app_proxy.server_info": 1, "entra.app_proxy.connectivity_test": 1}
     # the AD steps are delegated to the AD host (this host itself in the lab); the join is not sent again
-    # (no connector on this host, so the connector stage looks for the .exe.config files itself)
+    # (no connector on this host, so the connector stage reads the host once for the .exe.config files)
     assert report["win2019-kcd"]["by_module"] == {
-        "entra.app_proxy.server_info": 1, "entra.app_proxy.connectivity_test": 1,
-        "microsoft.ad.group": 1, "microsoft.ad.computer": 1, "ansible.windows.win_stat": 4}
+        "entra.app_proxy.server_info": 2, "entra.app_proxy.connectivity_test": 1,
+        "microsoft.ad.group": 1, "microsoft.ad.computer": 1}
     after_counts = {h: report[h]["modules"] for h in BASELINE_HOSTS}
 
     # without it (each role on its own reads the host, as before the shared read existed)
