@@ -2,13 +2,15 @@
 # Test-only: build a host's state file from a human-friendly seed (tests/lab/states/<host>.json).
 from __future__ import annotations
 
+import base64
 import copy
+import hashlib
 import json
 import os
 import typing as t
 
 from ansible_collections.lab.windows.plugins.module_utils import installers
-from ansible_collections.lab.windows.plugins.module_utils.host_state import HostState
+from ansible_collections.lab.windows.plugins.module_utils.host_state import HostState, make_certificate
 
 # Sections copied as they are; the rest go through the HostState API so the layout stays in one place.
 _PLAIN = ("facts", "network", "domain", "boot", "proxy", "installers", "env", "available_features", "on_reboot")
@@ -64,17 +66,38 @@ def build_state(host_name: str, seed: dict[str, t.Any], state_dir: str) -> dict[
         if lay.get("kind") == "connector":
             layout = installers.layout_of(lay["version"])
             installers.install_layout(host, layout, lay["version"])
-            if lay.get("trust_settings_thumbprint"):
+            thumbprint, in_user_store = lay.get("trust_settings_thumbprint"), False
+            if lay.get("certificate"):
+                thumbprint, in_user_store = _certificate(host, lay["certificate"])
+            if thumbprint:
                 host.file_write(installers.LAYOUTS[layout]["data"] + "\\Config\\TrustSettings.xml",
                                 '<?xml version="1.0" encoding="utf-8"?>\n<ConnectorTrustSettingsFile>\n  <CloudProxyTrust>\n'
-                                '    <Thumbprint>%s</Thumbprint>\n    <IsInUserStore>false</IsInUserStore>\n'
-                                '  </CloudProxyTrust>\n</ConnectorTrustSettingsFile>\n' % lay["trust_settings_thumbprint"])
+                                '    <Thumbprint>%s</Thumbprint>\n    <IsInUserStore>%s</IsInUserStore>\n'
+                                '  </CloudProxyTrust>\n</ConnectorTrustSettingsFile>\n'
+                                % (thumbprint, "true" if in_user_store else "false"))
             for svc_name, st in (lay.get("service_states") or {}).items():
                 host.service_get(svc_name)["state"] = st
     for k, v in seed.get("state", {}).items():  # raw escape hatch for other parts of the lab
         host.state[k] = copy.deepcopy(v)
     host.state["history"] = []
     return host.state
+
+
+def _certificate(host: HostState, spec: dict[str, t.Any]) -> tuple[str, bool]:
+    """A connector trust certificate where spec["location"] says: "machine" (LocalMachine\\My), or, as after
+    an automatic renewal, the Network Service store's "registry" Blob or roaming-profile "file".
+    Returns (thumbprint, IsInUserStore)."""
+    subject = spec.get("subject", "CN={5b2c7f0e-2d7a-4e62-9a3e-0c0ffee00099}")
+    issuer = spec.get("issuer", "CN=connectorregistrationca.msappproxy.net")
+    der = make_certificate(subject, issuer, spec.get("not_after", "2030-01-01T00:00:00Z"))
+    thumbprint = hashlib.sha1(der).hexdigest().upper()  # noqa: S324 - Windows' thumbprint is SHA-1
+    if spec.get("location", "machine") == "machine":
+        host.state.setdefault("certificates", {}).setdefault("LocalMachine\\My", {})[thumbprint] = {
+            "thumbprint": thumbprint, "subject": subject, "issuer": issuer,
+            "not_after": spec.get("not_after", "2030-01-01T00:00:00Z"), "der": base64.b64encode(der).decode()}
+        return thumbprint, False
+    host.network_service_certificate_put(thumbprint, der, spec["location"])
+    return thumbprint, True
 
 
 def reset(seed_dir: str, state_dir: str, hosts: dict[str, str] | None = None) -> list[str]:

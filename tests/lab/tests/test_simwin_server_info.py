@@ -1,0 +1,104 @@
+# -*- coding: utf-8 -*-
+"""The simulated server_info answers in Windows' formats, and the collection's own decoding reads them."""
+from __future__ import annotations
+
+import copy
+import datetime
+import os
+import re
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from simwin_lab import LAB, ROOT  # noqa: E402
+
+sys.path.append(os.path.join(ROOT, ".cache", "collections"))  # the built collection the lab runs (tools/setup.sh)
+
+from ansible_collections.lab.windows.plugins.module_utils import seed  # noqa: E402
+from ansible_collections.lab.windows.plugins.module_utils.host_state import HostState  # noqa: E402
+from ansible_collections.lab.windows.plugins.module_utils.simulated import (  # noqa: E402
+    entra_app_proxy_reboot_marker as marker, entra_app_proxy_server_info as sim)
+
+from ansible_collections.entra.app_proxy.plugins.plugin_utils import _host_facts as host_facts  # noqa: E402
+NOW = datetime.datetime.now(datetime.timezone.utc)
+
+
+def _host(tmp_path, certificate=None, name="win2022-oldconnector"):
+    data = seed.load_seed(os.path.join(LAB, "states"), name)
+    if certificate:
+        data["layouts"] = [dict(data["layouts"][0], certificate=certificate)]
+        data["layouts"][0].pop("trust_settings_thumbprint", None)
+        data.get("state", {}).pop("certificates", None)
+    return HostState(name, seed.build_state(name, data, str(tmp_path)), str(tmp_path))
+
+
+def _decode(host):
+    return host_facts.decode(sim.simulate(host, {}, False, False)["raw"], NOW)
+
+
+@pytest.mark.parametrize("location, source", [("registry", "network_service_registry"),
+                                              ("file", "network_service_files"),
+                                              ("machine", "machine")])
+def test_trust_certificate_in_each_store_decodes(tmp_path, location, source):
+    host = _host(tmp_path, {"location": location})
+    reg = _decode(host)["registration"]
+    assert reg["state"] == "registered" and reg["certificate_source"] == source
+    assert reg["is_in_user_store"] == (location != "machine")
+    assert reg["certificate_not_after"] == "2030-01-01T00:00:00Z"
+
+
+def test_expired_certificate_and_missing_certificate(tmp_path):
+    host = _host(tmp_path, {"location": "registry", "not_after": "2025-01-01T00:00:00Z"})
+    assert _decode(host)["registration"]["state"] == "expired"
+    host.reg_delete_key(r"HKU:\S-1-5-20\Software\Microsoft\SystemCertificates")
+    assert _decode(host)["registration"]["state"] == "missing"
+
+
+def test_registry_blob_is_a_serialized_store_element(tmp_path):
+    host = _host(tmp_path, {"location": "registry"})
+    raw = sim.simulate(host, {}, False, False)["raw"]
+    blob = raw["certificates"]["network_service_registry"][0]["content"]
+    import base64
+    data = base64.b64decode(blob)
+    assert data[:12] == (3).to_bytes(4, "little") + (1).to_bytes(4, "little") + (20).to_bytes(4, "little")
+
+
+def test_boot_time_drifts_but_the_volatile_marker_holds_until_restart(tmp_path, monkeypatch):
+    host = _host(tmp_path)
+    boots = []
+    for now in (1_000_000_000, 1_000_000_003):
+        monkeypatch.setattr("time.time", lambda now=now: now)
+        boots.append(sim.simulate(host, {}, False, False)["raw"]["os"]["last_boot_filetime"])
+    assert boots[0] != boots[1]  # Win32_OperatingSystem.LastBootUpTime moves without a restart (F5)
+    monkeypatch.undo()
+    assert marker.simulate(host, {}, True, False)["changed"] and "entra.app_proxy" not in _decode(host)["reboot_pending_reasons"]
+    assert marker.simulate(host, {}, False, False)["changed"]
+    assert marker.simulate(host, {}, False, False)["changed"] is False
+    assert "entra.app_proxy" in _decode(host)["reboot_pending_reasons"]
+    host.reboot()
+    assert "entra.app_proxy" not in _decode(host)["reboot_pending_reasons"]
+
+
+def test_stopped_firewall_service_is_reported(tmp_path):
+    host = _host(tmp_path)
+    host.service_put({"name": "MpsSvc", "state": "stopped", "start_mode": "auto"})
+    fw = _decode(host)["firewall"]
+    assert fw["available"] is False and "0x800706D9" in fw["error"]
+
+
+def test_uninstall_entries_and_layout(tmp_path):
+    c = _decode(_host(tmp_path))["connector"]
+    assert c["layout"] == "old" and c["layouts_found"] == ["old"]
+    assert {(e["product"], e["layout"]) for e in c["uninstall_entries"]} == {("connector", "old"), ("updater", "old")}
+
+
+def test_layout_table_matches_the_host_util():
+    """The simulation stands in for _ConnectorHost.psm1: every product string of the util is in its table."""
+    with open(os.path.join(ROOT, "plugins", "module_utils", "_ConnectorHost.psm1"), encoding="utf-8") as f:
+        util = f.read()
+    table = util[util.index("$products = [ordered]@{"):util.index("$layouts = [ordered]@{}")]
+    in_util = sorted(set(re.findall(r"'([^'$]+)'", table)))
+    in_sim = sorted({v for p in sim._PRODUCTS.values() for v in p.values() if isinstance(v, str)}
+                    | {n for p in sim._PRODUCTS.values() for g in p["uninstall_names"].values() for n in g})
+    assert in_util == in_sim
