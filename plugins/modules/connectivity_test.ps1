@@ -74,6 +74,10 @@ Function Get-WinHttpProxyUrl {
     if ($value.Contains('=')) {
         $value = $value.Split(';')[0].Split('=')[1]
     }
+    # netsh winhttp set proxy also accepts a value with its scheme (http://p:8080); keep it whole.
+    if ($value.Contains('://')) {
+        return $value
+    }
     return "http://$value"
 }
 
@@ -81,7 +85,9 @@ Function Open-Connection {
     <# Opens a TCP connection, with a timeout that TcpClient.Connect lacks. #>
     [CmdletBinding()]
     param ([String]$HostName, [int]$Port, [int]$TimeoutMs)
-    $client = New-Object -TypeName System.Net.Sockets.TcpClient
+    # TcpClient() is IPv4 only; a dual-mode IPv6 socket reaches IPv4 and IPv6 addresses alike.
+    $client = New-Object -TypeName System.Net.Sockets.TcpClient -ArgumentList ([System.Net.Sockets.AddressFamily]::InterNetworkV6)
+    $client.Client.DualMode = $true
     $attempt = $client.BeginConnect($HostName, $Port, $null, $null)
     if (-not $attempt.AsyncWaitHandle.WaitOne($TimeoutMs)) {
         $client.Close()

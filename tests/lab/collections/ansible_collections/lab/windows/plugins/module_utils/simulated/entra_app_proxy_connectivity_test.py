@@ -18,7 +18,7 @@ def _proxy_url(args, host):
             if "=" in value:  # per-scheme list: the module takes the https= entry, else the first
                 parts = dict(p.split("=", 1) for p in value.split(";") if "=" in p)
                 value = parts.get("https") or next(iter(parts.values()))
-            return "http://" + value
+            return value if "://" in value else "http://" + value  # netsh accepts a value with its scheme
     return None
 
 
