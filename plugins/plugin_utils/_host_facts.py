@@ -10,7 +10,9 @@ collection that decides whether the connector is registered.
 from __future__ import annotations
 
 import base64
+import copy
 import datetime
+import re
 import typing as t
 import xml.etree.ElementTree as ET
 
@@ -377,3 +379,34 @@ def decode(raw: dict[str, t.Any], now: datetime.datetime) -> dict[str, t.Any]:
              "time": iso(from_filetime(e.get("time_filetime"))), "message": e.get("message") or ""}
             for e in raw.get("events") or []],
     }
+
+
+# ---------------------------------------------------------------------------------------- recordings
+_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s\"'<>]+@")
+
+
+def _scrub(text: str) -> str:
+    return _URL_CREDENTIALS.sub(r"\1REDACTED@", text)
+
+
+def recording(raw: dict[str, t.Any]) -> dict[str, t.Any]:
+    """server_info's raw facts to save and share: credentials written into URLs (a proxy address in an
+    .exe.config, an event message) are replaced; nothing else in the raw facts is secret (public
+    certificates, paths, registry values, service and firewall properties)."""
+    out = copy.deepcopy(raw)
+    for read in (out.get("files") or {}).values():
+        if read.get("content"):
+            data = base64.b64decode(read["content"])
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = None
+            if text is not None and _scrub(text) != text:
+                read["content"] = base64.b64encode(_scrub(text).encode("utf-8")).decode()
+    for event in out.get("events") or []:
+        event["message"] = _scrub(str(event.get("message") or ""))
+    for entry in out.get("uninstall_entries") or []:
+        for key in ("uninstall_string", "quiet_uninstall_string"):
+            if entry.get(key):
+                entry[key] = _scrub(entry[key])
+    return {"format": "entra.app_proxy server_info raw facts", "raw": out}

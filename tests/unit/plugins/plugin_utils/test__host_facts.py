@@ -209,3 +209,18 @@ def test_decode_does_not_change_its_input():
     before = copy.deepcopy(facts)
     _host_facts.decode(facts, NOW)
     assert facts == before
+
+
+def test_recording_replaces_url_credentials_and_keeps_the_rest():
+    facts = raw("registered-machine-store")
+    path = facts["layouts"]["new"]["config_file"]
+    secret = '<configuration><system.net><defaultProxy><proxy proxyaddress="http://svc:S3cret!@proxy:8080" /></defaultProxy></system.net></configuration>'
+    facts["files"][path]["content"] = base64.b64encode(secret.encode()).decode()
+    facts["events"][0]["message"] = "failed through https://admin:pw@proxy.contoso.com"
+    rec = _host_facts.recording(facts)
+    text = json.dumps(rec)
+    assert "S3cret" not in text and "admin:pw" not in text
+    assert "http://REDACTED@proxy:8080" in base64.b64decode(rec["raw"]["files"][path]["content"]).decode()
+    assert rec["raw"]["certificates"] == facts["certificates"]
+    # a recording decodes like the host it came from
+    assert _host_facts.decode(rec["raw"], NOW)["proxy"]["connector_config"]["proxy_address"] == "http://REDACTED@proxy:8080"
