@@ -37,13 +37,13 @@ SERVER = {
 }
 
 
-def endpoint(host, port=443, ok=True, **extra):
+def _endpoint(host, port=443, ok=True, **extra):
     return dict({"host": host, "port": port, "ok": ok, "tcp_ok": ok, "error": None if ok else "timed out",
                  "tls_inspection_suspected": False, "tls_issuer": "CN=Microsoft Azure RSA TLS Issuing CA 03"}, **extra)
 
 
-NET = {"proxy_used": None, "endpoints": [endpoint("register.msappproxy.net"), endpoint("login.microsoftonline.com"),
-                                         endpoint("crl.microsoft.com", 80), endpoint("ocsp.digicert.com", 80)]}
+NET = {"proxy_used": None, "endpoints": [_endpoint("register.msappproxy.net"), _endpoint("login.microsoftonline.com"),
+                                         _endpoint("crl.microsoft.com", 80), _endpoint("ocsp.digicert.com", 80)]}
 
 
 @pytest.fixture()
@@ -54,3 +54,9 @@ def server():
 @pytest.fixture()
 def net():
     return copy.deepcopy(NET)
+
+
+@pytest.fixture()
+def endpoint():
+    """A connectivity_test endpoint result: endpoint(host, port=443, ok=True, **other keys)."""
+    return _endpoint
