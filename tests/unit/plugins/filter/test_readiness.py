@@ -11,8 +11,9 @@ from ansible_collections.entra.app_proxy.plugins.filter.readiness import FilterM
 from ansible_collections.entra.app_proxy.plugins.plugin_utils._readiness import NETFX, SCHANNEL
 
 FILTERS = FilterModule().filters()
-readiness, fleet_readiness, readiness_lines = (FILTERS["readiness"], FILTERS["fleet_readiness"],
-                                               FILTERS["readiness_lines"])
+readiness = FILTERS["readiness"]
+fleet_readiness = FILTERS["fleet_readiness"]
+readiness_lines = FILTERS["readiness_lines"]
 
 
 def check(report, name):
