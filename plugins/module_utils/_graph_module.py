@@ -24,6 +24,7 @@ from ansible_collections.entra.app_proxy.plugins.module_utils._auth import (
     build_session,
     resolve_settings,
 )
+from ansible_collections.entra.app_proxy.plugins.module_utils._connector_match import match_machine_name
 from ansible_collections.entra.app_proxy.plugins.module_utils._graph_client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -114,19 +115,6 @@ def describe_connector(connector):
 
 
 # ---------------------------------------------------------------- look-ups
-
-def match_machine_name(connectors, machine_name):
-    """Connectors whose machineName is ``machine_name``, ignoring case.
-
-    Graph reports the FQDN; a name without a dot also matches the first label of the FQDN, so an
-    inventory short name finds its connector.
-    """
-    wanted = machine_name.strip().lower()
-    exact = [c for c in connectors if (c.get("machineName") or "").lower() == wanted]
-    if exact or "." in wanted:
-        return exact
-    return [c for c in connectors if (c.get("machineName") or "").lower().split(".")[0] == wanted]
-
 
 def pick_connector(connectors, machine_name):
     """The one connector for a machine name; a reinstalled server leaves an inactive twin behind."""

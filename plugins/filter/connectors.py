@@ -1,0 +1,31 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the entra.app_proxy collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filters over the tenant's connectors, as entra.app_proxy.connector_info returns them.
+
+Documentation: connector_index.yml, find_connector.yml, verify_host.yml and verify_groups.yml beside this file.
+The matching rule is the one the Graph modules use (module_utils/_connector_match.py).
+"""
+
+from __future__ import annotations
+
+from ..module_utils._connector_match import connector_for_host, index_by_machine_name
+from ..plugin_utils._verify import verify_groups, verify_host
+
+
+def connector_index(connectors):
+    return index_by_machine_name(connectors or [], key="machine_name")
+
+
+def find_connector(connectors, fqdn, host_name=None):
+    return connector_for_host(connectors or [], fqdn, host_name, key="machine_name") or {}
+
+
+class FilterModule:
+    def filters(self):
+        return {
+            "connector_index": connector_index,
+            "find_connector": find_connector,
+            "verify_groups": verify_groups,
+            "verify_host": verify_host,
+        }

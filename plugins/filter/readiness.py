@@ -1,0 +1,20 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the entra.app_proxy collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filters that turn server_info and connectivity_test results into the readiness report.
+
+Documentation: readiness.yml, fleet_readiness.yml and readiness_lines.yml beside this file.
+"""
+
+from __future__ import annotations
+
+from ..plugin_utils._readiness import fleet_readiness, readiness, readiness_lines
+
+
+class FilterModule:
+    def filters(self):
+        return {
+            "fleet_readiness": fleet_readiness,
+            "readiness": readiness,
+            "readiness_lines": readiness_lines,
+        }
