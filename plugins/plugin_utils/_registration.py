@@ -77,6 +77,32 @@ def tenant_guid_from_token(token):
     return tid if isinstance(tid, str) and tid else None
 
 
+# Microsoft Entra built-in role template ids (learn.microsoft.com/entra/identity/role-based-access-control/
+# permissions-reference): the roles that may register a connector (FACTS.md section 2.3).
+REGISTERING_ROLES = {
+    "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "Application Administrator",
+    "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
+}
+
+
+def registration_token_problem(claims):
+    """Why the registration service will refuse a token with these claims, or None when the token cannot tell.
+
+    Only claims that are present count: ``acct`` (1 = guest) and ``wids`` (the user's directory roles) are
+    optional in Entra tokens, and when they are absent the registration service decides.
+    """
+    who = claims.get("upn") or claims.get("preferred_username") or claims.get("unique_name") or "the signed-in account"
+    if claims.get("acct") == 1:
+        return ("%s is a guest in this tenant. A connector is always registered in the account's home tenant: sign in "
+                "with a member account of this tenant." % who)
+    wids = claims.get("wids")
+    if isinstance(wids, list) and not set(wids) & set(REGISTERING_ROLES):
+        return ("%s holds neither the %s role in this tenant, and the registration service will deny the request. "
+                "Assign the Application Administrator role (or activate it in Privileged Identity Management), or "
+                "sign in as an account that holds it." % (who, " nor the ".join(REGISTERING_ROLES.values())))
+    return None
+
+
 def _error_text(record):
     if isinstance(record, dict):
         return str(record.get("output") or (record.get("exception") or {}).get("message") or "").strip()
