@@ -4,17 +4,11 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import os
-from unittest import mock
+import sys
 
 import pytest
 import yaml
-
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-
-pytest.importorskip("msal")
 
 from ansible_collections.entra.app_proxy.plugins.doc_fragments.graph_auth import ModuleDocFragment  # noqa: E402
 from ansible_collections.entra.app_proxy.plugins.module_utils._auth import (  # noqa: E402
@@ -23,60 +17,22 @@ from ansible_collections.entra.app_proxy.plugins.module_utils._auth import (  # 
     CLOUDS,
     EntraAuthError,
     build_session,
-    resolve_settings,
     scopes_for,
 )
 
-TENANT = "11111111-2222-3333-4444-555555555555"
-ADMIN, ADMIN_PW = "admin@contoso.example.com", "Pa55-admin-secret"
-APP_ID, APP_SECRET = "9f0e7a4c-1d2b-4c3d-8e9f-a0b1c2d3e4f5", "client-secret-value-123"
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from auth_testlib import (  # noqa: E402
+    ADMIN,
+    ADMIN_PW,
+    APP_ID,
+    APP_SECRET,
+    TENANT,
+    assert_no_secret,
+    jwt_with,
+    make_settings,
+    settle,
+)
 
-
-class Display:
-    """Records what would be shown to the user."""
-
-    def __init__(self):
-        self.messages = []
-
-    def display(self, msg, screen_only=False):
-        assert screen_only, "sign-in prompts must stay out of log_path"
-        self.messages.append(msg)
-
-    def vvv(self, msg):
-        self.messages.append(msg)
-
-    def warning(self, msg):
-        self.messages.append(msg)
-
-
-def settle(options, environ=None):
-    """Settings as an action plugin gets them: the argument spec (with its ENTRA_* fallbacks), then resolve_settings."""
-    with mock.patch.dict(os.environ, environ or {}, clear=True):
-        validated = ArgumentSpecValidator(AUTH_ARGSPEC).validate(options)
-    if validated.error_messages:
-        raise EntraAuthError("; ".join(validated.error_messages))
-    return resolve_settings(validated.validated_parameters)
-
-
-def make_settings(idp=None, environ=None, **options):
-    options.setdefault("tenant_id", TENANT)
-    options.setdefault("token_cache", False)
-    if idp is not None:
-        options.setdefault("authority_host", idp.base)
-    return settle(options, environ)
-
-
-def assert_no_secret(text, *extra):
-    for secret in (ADMIN_PW, "Pa55-mfa-secret", APP_SECRET, "wrong-password-Zq9", "wrong-secret-Zq9",
-                   "cert-pass-Zq9") + extra:
-        assert secret not in text
-
-
-def jwt_with(claims):
-    def enc(d):
-        return base64.urlsafe_b64encode(json.dumps(d).encode()).rstrip(b"=").decode()
-
-    return "%s.%s.sig" % (enc({"alg": "RS256", "typ": "JWT"}), enc(claims))
 
 # --- settings: presets, environment fallbacks, validation ----------------------------------------
 
@@ -258,3 +214,14 @@ def test_auth_method_table_is_alphabetical_and_marks_the_app_only_methods():
     assert list(AUTH_METHOD_OPTIONS) == sorted(AUTH_METHOD_OPTIONS)
     assert AUTH_ARGSPEC["auth_method"]["choices"] == list(AUTH_METHOD_OPTIONS)
     assert [n for n, (opts, app_only) in AUTH_METHOD_OPTIONS.items() if app_only] == ["certificate", "client_secret"]
+
+
+def test_module_payload_carries_no_sign_in_code():
+    """The Graph modules ship this file to where they run; the msal sign-in stays on the controller."""
+    from ansible_collections.entra.app_proxy.plugins.module_utils import _auth, _graph_module
+
+    for module in (_auth, _graph_module):
+        with open(module.__file__, encoding="utf-8") as handle:
+            source = handle.read()
+        for needle in ("import msal", "ClientApplication", "plugins.plugin_utils", "acquire_token"):
+            assert needle not in source, (module.__name__, needle)

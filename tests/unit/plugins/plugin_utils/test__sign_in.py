@@ -4,28 +4,22 @@
 
 from __future__ import annotations
 
-import base64
 import datetime
-import json
 import os
+import sys
 import time
-from unittest import mock
 
 import pytest
-
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 pytest.importorskip("msal")
 
 from ansible_collections.entra.app_proxy.plugins.module_utils._auth import (  # noqa: E402
-    AUTH_ARGSPEC,
     AUTH_METHOD_OPTIONS,
     GRAPH_CLIENT_ID,
     REGISTRATION_CLIENT_ID,
     EntraAuthError,
     client_id_for,
     jwt_claims,
-    resolve_settings,
     scopes_for,
 )
 from ansible_collections.entra.app_proxy.plugins.plugin_utils import _sign_in  # noqa: E402
@@ -38,56 +32,19 @@ from ansible_collections.entra.app_proxy.plugins.plugin_utils._sign_in import ( 
     PasswordAuth,
 )
 
-TENANT = "11111111-2222-3333-4444-555555555555"
-ADMIN, ADMIN_PW = "admin@contoso.example.com", "Pa55-admin-secret"
-APP_ID, APP_SECRET = "9f0e7a4c-1d2b-4c3d-8e9f-a0b1c2d3e4f5", "client-secret-value-123"
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from auth_testlib import (  # noqa: E402
+    ADMIN,
+    ADMIN_PW,
+    APP_ID,
+    APP_SECRET,
+    TENANT,
+    Display,
+    assert_no_secret,
+    jwt_with,
+    make_settings,
+)
 
-
-class Display:
-    """Records what would be shown to the user."""
-
-    def __init__(self):
-        self.messages = []
-
-    def display(self, msg, screen_only=False):
-        assert screen_only, "sign-in prompts must stay out of log_path"
-        self.messages.append(msg)
-
-    def vvv(self, msg):
-        self.messages.append(msg)
-
-    def warning(self, msg):
-        self.messages.append(msg)
-
-
-def settle(options, environ=None):
-    """Settings as an action plugin gets them: the argument spec (with its ENTRA_* fallbacks), then resolve_settings."""
-    with mock.patch.dict(os.environ, environ or {}, clear=True):
-        validated = ArgumentSpecValidator(AUTH_ARGSPEC).validate(options)
-    if validated.error_messages:
-        raise EntraAuthError("; ".join(validated.error_messages))
-    return resolve_settings(validated.validated_parameters)
-
-
-def make_settings(idp=None, environ=None, **options):
-    options.setdefault("tenant_id", TENANT)
-    options.setdefault("token_cache", False)
-    if idp is not None:
-        options.setdefault("authority_host", idp.base)
-    return settle(options, environ)
-
-
-def assert_no_secret(text, *extra):
-    for secret in (ADMIN_PW, "Pa55-mfa-secret", APP_SECRET, "wrong-password-Zq9", "wrong-secret-Zq9",
-                   "cert-pass-Zq9") + extra:
-        assert secret not in text
-
-
-def jwt_with(claims):
-    def enc(d):
-        return base64.urlsafe_b64encode(json.dumps(d).encode()).rstrip(b"=").decode()
-
-    return "%s.%s.sig" % (enc({"alg": "RS256", "typ": "JWT"}), enc(claims))
 
 # --- the methods ---------------------------------------------------------------------------------
 
