@@ -13,8 +13,7 @@ description:
   - Registers the connector installed on a Windows Server with a Microsoft Entra tenant by running Microsoft's
     C(RegisterConnector.ps1) in token mode.
   - The registration token is a delegated token of an account with the Application Administrator role. This
-    action gets it on the controller with the authentication options of P(entra.app_proxy.graph_auth#doc_fragment)
-    and hands it to the Windows host in memory only. The token is never on a command line, never written to the
+    action gets it on the controller with the authentication options below and hands it to the Windows host in memory only. The token is never on a command line, never written to the
     host's disk, never logged and never returned.
   - Whether to register is read from O(server_info), the result of M(entra.app_proxy.server_info) for the host.
     That module is the one place that decides the trust state (registered, expired, missing, not registered);
@@ -67,6 +66,7 @@ attributes:
   async:
     support: none
   become:
+    description: Is usable alongside become keywords.
     support: full
     details:
       - Recommended, as SYSTEM (C(become_method=ansible.builtin.runas), C(become_user=SYSTEM)). A WinRM network
@@ -102,7 +102,7 @@ seealso:
     description: Microsoft's silent install and token registration.
     link: https://learn.microsoft.com/entra/global-secure-access/how-to-register-connector-powershell
 author:
-  - entra.app_proxy maintainers
+  - entra.app_proxy maintainers (@entra-app-proxy)
 """
 
 EXAMPLES = r"""

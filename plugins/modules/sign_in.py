@@ -13,7 +13,7 @@ description:
   - Gets, on the controller, each token a run will need (Microsoft Graph, connector registration), so that a refused
     consent, a wrong client id, a guest account or a missing role fails the run before any host is touched, with
     the fix in the message.
-  - The tokens go into the controller's token cache (P(entra.app_proxy.graph_auth#doc_fragment) options
+  - The tokens go into the controller's token cache (options
     O(token_cache) and O(token_cache_path)), so the tasks that use them later sign in silently and the run shows at
     most one device-code prompt. With O(token_cache=false) nothing is kept and this task proves the sign-in only.
   - For the registration token, the claims Microsoft Entra puts in it are read where present (C(acct) and C(wids)).
@@ -54,7 +54,7 @@ seealso:
   - module: entra.app_proxy.connector_registration
   - module: entra.app_proxy.connector_info
 author:
-  - entra.app_proxy maintainers
+  - entra.app_proxy maintainers (@entra-app-proxy)
 """
 
 EXAMPLES = r"""

@@ -187,8 +187,8 @@ def _echo(wanted: list, granted: list) -> str:
 
 
 def check_consent(server, client_id: str, allowed: tuple, resource: str, audience: str) -> None:
-    refused = resource == "registration" and server.tenant.take_fault("POST /{tenant}/oauth2/v2.0/token",
-                                                                        ("refuse_consent",))
+    refused = resource == "registration" and server.tenant.take_fault(
+        "POST /{tenant}/oauth2/v2.0/token", ("refuse_consent",))
     if resource in allowed and not refused:
         return
     if client_id in PUBLIC_CLIENTS:

@@ -59,14 +59,13 @@ def test_usgov_cloud_preset_and_missing_registration_scope():
         "registration_scope is required for cloud=usgov: Microsoft documents no connector registration scope for "
         "this cloud. Set registration_scope (or ENTRA_REGISTRATION_SCOPE) to the scope Microsoft support confirms "
         "for it.")
-    s = settle({"tenant_id": TENANT, "cloud": "usgov", "registration_scope": "https://x.example/r/u"},
-                         environ={})
+    s = settle({"tenant_id": TENANT, "cloud": "usgov", "registration_scope": "https://x.example/r/u"}, environ={})
     assert scopes_for("registration", s) == ["https://x.example/r/u"]
 
 
 def test_overrides_beat_preset_and_lose_trailing_slash():
     s = settle({"tenant_id": "contoso.onmicrosoft.com", "authority_host": "https://login.lab.test/",
-                          "graph_endpoint": "https://graph.lab.test//"}, environ={})
+                "graph_endpoint": "https://graph.lab.test//"}, environ={})
     assert (s.authority_host, s.graph_endpoint) == ("https://login.lab.test", "https://graph.lab.test")
     assert s.authority == "https://login.lab.test/contoso.onmicrosoft.com"
 
@@ -87,7 +86,7 @@ def test_environment_fallbacks_and_precedence(tmp_path):
 
 def test_secrets_are_not_in_repr_and_kept_verbatim():
     s = settle({"tenant_id": TENANT, "auth_method": "password", "username": ADMIN,
-                          "password": " padded-secret "}, environ={})
+                "password": " padded-secret "}, environ={})
     assert s.password == " padded-secret "
     assert "padded-secret" not in repr(s)
 

@@ -388,6 +388,6 @@ def test_unreachable_authority(monkeypatch):
 def test_unknown_errors_are_summarised_and_scrubbed():
     settings = make_settings(auth_method="password", username=ADMIN, password=ADMIN_PW)
     message = _sign_in.error_message({"error": "server_error", "error_description": "AADSTS1: echo %s\r\nTrace ID: 1"
-                                   % ADMIN_PW}, settings, GRAPH_CLIENT_ID)
+                                      % ADMIN_PW}, settings, GRAPH_CLIENT_ID)
     assert message == "Sign-in with auth_method=password failed: server_error: AADSTS1: echo ********"
     assert_no_secret(message)
