@@ -125,13 +125,11 @@ def test_secrets_are_not_in_repr_and_kept_verbatim():
      "graph_endpoint must be an https:// URL, got 'graph.microsoft.com'. Microsoft Entra ID and MSAL accept only "
      "https endpoints."),
     ({}, {"ENTRA_TIMEOUT": "soon"},
-     "argument 'timeout' is of type str and we were unable to convert to int: \"'soon'\" cannot be converted to an "
-     "int"),
+     "argument 'timeout' is of type"),  # the argument spec's own words, which vary with ansible-core
     ({"device_code_timeout": 0}, {},
      "device_code_timeout must be greater than 0, got 0."),
     ({"token_cache": "maybe"}, {},
-     "argument 'token_cache' is of type str and we were unable to convert to bool: The value 'maybe' is not a valid "
-     "boolean."),
+     "argument 'token_cache' is of type"),
     ({"ca_bundle": "/nonexistent/ca.pem"}, {},
      "ca_bundle '/nonexistent/ca.pem' cannot be read: give the path of a PEM file of CA certificates to trust for "
      "authority_host and graph_endpoint."),
