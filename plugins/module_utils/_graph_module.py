@@ -13,7 +13,6 @@ there, so the module itself only ever sees a bearer token in ``access_token`` an
 from __future__ import annotations
 
 import copy
-import os
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -59,7 +58,7 @@ class GraphModule(AnsibleModule):
             if not HAS_REQUESTS:
                 self.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
             try:
-                settings = resolve_settings(self.params, os.environ)
+                settings = resolve_settings(self.params)
             except EntraAuthError as exc:
                 self.fail_json(msg=str(exc))
             token = self.params.get("access_token")

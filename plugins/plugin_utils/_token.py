@@ -17,12 +17,14 @@ import os
 import tempfile
 
 from ansible_collections.entra.app_proxy.plugins.module_utils._auth import (
-    AUTH_METHODS,
-    AccessTokenAuth,
     AuthSettings,
     EntraAuthError,
-    _import_msal,
     scopes_for,
+)
+from ansible_collections.entra.app_proxy.plugins.plugin_utils._sign_in import (
+    AUTH_METHODS,
+    AccessTokenAuth,
+    _import_msal,
 )
 
 

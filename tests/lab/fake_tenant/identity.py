@@ -187,7 +187,9 @@ def _echo(wanted: list, granted: list) -> str:
 
 
 def check_consent(server, client_id: str, allowed: tuple, resource: str, audience: str) -> None:
-    if resource in allowed:
+    refused = resource == "registration" and server.tenant.take_fault(
+        "POST /{tenant}/oauth2/v2.0/token", ("refuse_consent",))
+    if resource in allowed and not refused:
         return
     if client_id in PUBLIC_CLIENTS:
         raise oauth_error(400, "invalid_grant",

@@ -21,7 +21,9 @@ DEFAULT_REGISTRATION_SCOPE = "https://proxy.cloudwebappproxy.net/registerapp/use
 GRAPH_ALIASES = ("https://graph.microsoft.com", "00000003-0000-0000-c000-000000000000")
 REGIONS = ("nam", "eur", "aus", "asia", "ind")
 CONNECTOR_STATUSES = ("active", "inactive")
-FAULT_KINDS = ("429", "503", "delay", "expire_token", "never_approve", "reset")
+FAULT_KINDS = ("429", "503", "delay", "expire_token", "never_approve", "refuse_consent", "reset")
+# Faults that fire only where their rule is checked, never through the generic per-request fault.
+TARGETED_FAULTS = ("never_approve", "refuse_consent")
 
 
 def new_id() -> str:
@@ -333,6 +335,8 @@ class Tenant:
             raise FaultError("unknown endpoint %r; GET /_admin/endpoints lists them" % endpoint)
         if kind == "never_approve" and endpoint not in ("*", "POST /{tenant}/oauth2/v2.0/devicecode"):
             raise FaultError("never_approve applies to POST /{tenant}/oauth2/v2.0/devicecode")
+        if kind == "refuse_consent" and endpoint not in ("*", "POST /{tenant}/oauth2/v2.0/token"):
+            raise FaultError("refuse_consent applies to POST /{tenant}/oauth2/v2.0/token")
         try:
             count = int(spec.get("count", 1))
             retry_after = None if spec.get("retry_after") is None else float(spec["retry_after"])
@@ -353,8 +357,8 @@ class Tenant:
         with self.lock:
             for fault in self.faults:
                 if fault.endpoint in ("*", key) and (kinds is None or fault.kind in kinds):
-                    if kinds is None and fault.kind == "never_approve":
-                        continue  # consumed only where device codes are made
+                    if kinds is None and fault.kind in TARGETED_FAULTS:
+                        continue  # consumed only where their rule is checked
                     if fault.count > 0:
                         fault.count -= 1
                         if fault.count == 0:

@@ -12,7 +12,7 @@ import pytest
 from ansible.playbook.task import Task
 
 from ansible_collections.entra.app_proxy.plugins.action.connector_group import ActionModule
-from ansible_collections.entra.app_proxy.plugins.plugin_utils import _graph_action
+from ansible_collections.entra.app_proxy.plugins.plugin_utils import _token_action
 
 TENANT = "contoso.onmicrosoft.com"
 PASSWORD = "Pa55-word-never-shown"
@@ -37,7 +37,7 @@ class FakeBroker:
 def broker(monkeypatch):
     FakeBroker.calls = []
     FakeBroker.forced = []
-    monkeypatch.setattr(_graph_action, "TokenBroker", FakeBroker)
+    monkeypatch.setattr(_token_action, "TokenBroker", FakeBroker)
     for name in list(__import__("os").environ):
         if name.startswith("ENTRA_"):
             monkeypatch.delenv(name)

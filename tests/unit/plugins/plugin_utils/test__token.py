@@ -48,7 +48,7 @@ def settings(idp, cache_path, **options):
     options.setdefault("tenant_id", TENANT)
     options.setdefault("authority_host", idp.base)
     options.setdefault("token_cache_path", str(cache_path))
-    return resolve_settings(options, environ={})
+    return resolve_settings(options)
 
 
 def mode(path):
@@ -172,7 +172,7 @@ def test_corrupt_or_loose_cache_file_is_repaired(fake_identity, tmp_path):
 
 def test_access_token_method_needs_no_cache(tmp_path):
     s = resolve_settings({"auth_method": "access_token", "access_token": "opaque-token-value",
-                          "token_cache_path": str(tmp_path / "c.json")}, environ={})
+                          "token_cache_path": str(tmp_path / "c.json")})
     assert TokenBroker(s).get_token("registration") == "opaque-token-value"
     assert list(tmp_path.iterdir()) == []
 
@@ -226,7 +226,7 @@ WORKER = textwrap.dedent("""
         def warning(self, msg):
             print("WARNING " + msg, flush=True)
 
-    token = TokenBroker(resolve_settings(json.loads(sys.argv[2]), environ={}), display=Display()).get_token("graph")
+    token = TokenBroker(resolve_settings(json.loads(sys.argv[2])), display=Display()).get_token("graph")
     print("TOKEN " + hashlib.sha256(token.encode()).hexdigest(), flush=True)
 """)
 
@@ -301,13 +301,13 @@ def lab_settings(tenant, tmp_path, **options):
     options = dict({"tenant_id": tenant.tenant_id, "authority_host": tenant.authority_host,
                     "graph_endpoint": tenant.graph_endpoint, "ca_bundle": tenant.ca_bundle,
                     "token_cache_path": str(tmp_path / "cache.json")}, **options)
-    return resolve_settings(options, environ={})
+    return resolve_settings(options)
 
 
 def claims(token):
-    from ansible_collections.entra.app_proxy.plugins.module_utils._auth import _jwt_claims
+    from ansible_collections.entra.app_proxy.plugins.module_utils._auth import jwt_claims
 
-    return _jwt_claims(token)
+    return jwt_claims(token)
 
 
 @pytest.fixture
