@@ -294,8 +294,10 @@ def test_proxy_old_layout_backend_value(lab):
 @pytest.mark.parametrize("url, reason", [
     ("http://someone:%s@proxy.contoso.example:8080" % JOIN_PASSWORD, "Proxy authentication is not supported"),
     ("https://proxy.contoso.example:8080", "starts with https://"),
-    ("proxy.contoso.example:8080", "is not\nhttp://host:port"),
-], ids=["credentials", "https", "no-scheme"])  # fixed ids: the first URL holds a per-run password
+    ("proxy.contoso.example:8080", "it has no scheme"),
+    ("   ", "it is made only of spaces"),
+    ("http://[2001:db8::1]", "it has no port"),
+], ids=["credentials", "https", "no-scheme", "spaces", "ipv6-no-port"])  # fixed ids: the first URL holds a per-run password
 def test_proxy_bad_url_fails_before_any_change(lab, url, reason):
     host = "win2022-clean"
     before = lab.state(host)
