@@ -589,3 +589,40 @@ def test_drift_is_still_found_with_the_shared_read(rt_lab):
     assert OUR_RULES[3] in clean["firewall_rules"]
     assert reg(clean, ESC_ADMIN, "IsInstalled") == 0
     assert lab.state("win2022-proxy")["proxy"]["winhttp"]["proxy"] == "proxy.contoso.example:8080"
+
+
+# ------------------------------------------------------------------- connector installer on a share
+SHARE_INSTALLER = r"\\fs01\software\MicrosoftEntraPrivateNetworkConnectorInstaller.exe"
+
+
+def test_installer_on_a_file_share_is_copied_as_the_computer_account(rt_lab):
+    """F8: over WinRM a UNC path is unreachable without become (no credential delegation); the role
+    copies the installer as SYSTEM, then checks and installs the local copy."""
+    lab, host = rt_lab, "win2022-clean"
+    lab.edit(host, lambda h: h.file_write(SHARE_INSTALLER, "FAKE-MS-CONNECTOR-INSTALLER version=1.5.4892.0\n"))
+    install = {"name": "Install from the share", "ansible.builtin.include_role": {
+        "name": "entra.app_proxy.connector", "tasks_from": "install"},
+        "vars": {"connector_installer_source": "path", "connector_installer_path": SHARE_INSTALLER}}
+    run = lab.play(host, [install], roles=False)
+    ok(run, host)
+    state = lab.state(host)
+    assert text(state, r"C:\Windows\Temp\MicrosoftEntraPrivateNetworkConnectorInstaller.exe").startswith(
+        "FAKE-MS-CONNECTOR-INSTALLER version=1.5.4892.0")
+    assert state["files"][(NEW_DIR + r"\MicrosoftEntraPrivateNetworkConnectorService.exe").lower()]["version"] == "1.5.4892.0"
+    assert [e for e in state["history"] if e["event"] == "install"][-1]["version"] == "1.5.4892.0"
+
+
+def test_unc_path_is_unreachable_without_become(rt_lab):
+    """The lab is as strict as WinRM: the same share read without become finds no file."""
+    lab, host = rt_lab, "win2022-clean"
+    lab.edit(host, lambda h: h.file_write(SHARE_INSTALLER, "FAKE-MS-CONNECTOR-INSTALLER version=1.5.4892.0\n"))
+    task = {"name": "Check the signature on the share", "entra.app_proxy.installer_signature": {"path": SHARE_INSTALLER},
+            "register": "sig"}
+    show = {"name": "Show", "ansible.builtin.debug": {"msg": "exists={{ sig.exists }}"}}
+    become = dict(task, become=True, become_method="ansible.builtin.runas", become_user="SYSTEM")
+    run = lab.play(host, [task, show], roles=False)
+    ok(run, host)
+    assert "exists=False" in run.output
+    run = lab.play(host, [become, show], roles=False)
+    ok(run, host)
+    assert "exists=True" in run.output

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 import xml.etree.ElementTree as ET
 
+from ansible_collections.lab.windows.plugins.module_utils import installers
+
 # Same table and search order as the module (FACTS §1.4, the 1.5.3829.0 rename table).
 LAYOUTS = (
     {
@@ -197,6 +199,19 @@ def _connector_errors(host, since_text):
     return found
 
 
+def _uninstall_entries(host):
+    """The Add/Remove Programs entries of both layouts, in the shape the contract gives server_info."""
+    entries = []
+    for name, lay in installers.LAYOUTS.items():
+        for product, key in (("connector", "product_id"), ("updater", "updater_product_id")):
+            pkg = host.package_get(lay[key])
+            if pkg is not None:
+                entries.append({"key": lay[key], "display_name": pkg["name"], "display_version": pkg.get("version"),
+                                "publisher": pkg.get("publisher"), "uninstall_string": "MsiExec.exe /X%s" % lay[key],
+                                "quiet_uninstall_string": None, "product": product, "layout": name})
+    return entries
+
+
 def simulate(host, args, check_mode, diff):
     found = None
     for layout in LAYOUTS:
@@ -226,6 +241,7 @@ def simulate(host, args, check_mode, diff):
         "registry_key": layout["registry_key"],
         "register_script": register_script,
         "register_script_candidates": candidates,
+        "uninstall_entries": _uninstall_entries(host),
     }
 
     config_files, backend = _config_files(host)
