@@ -195,6 +195,23 @@ def test_firewall_scope_legacy_and_absent(lab):
     assert ok(lab.role(host, "firewall", {"firewall_state": "absent"}), host)["changed"] == 0
 
 
+def test_firewall_warns_when_outbound_blocked_and_scope_program(lab):
+    """S4: per-program rules do not cover revocation checks by Network Service services; the role says so."""
+    host = "win2022-clean"
+    lab.edit(host, lambda h: h.state.update(firewall_policy="BlockInbound,BlockOutbound"))
+    try:
+        run = lab.role(host, "firewall")
+        ok(run, host)
+        flat = re.sub(r"\s+", " ", run.output)
+        assert "WARNING: outbound traffic is blocked by default" in flat and "Set firewall_scope to any" in flat
+        run = lab.role(host, "firewall", {"firewall_scope": "any"})
+        ok(run, host)
+        assert "Set firewall_scope to any" not in re.sub(r"\s+", " ", run.output)
+    finally:
+        lab.edit(host, lambda h: h.state.pop("firewall_policy"))
+        ok(lab.role(host, "firewall"), host)
+
+
 def test_firewall_bad_input_changes_nothing(lab):
     host = "win2022-clean"
     before = lab.state(host)["firewall_rules"]
