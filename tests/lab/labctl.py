@@ -21,6 +21,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 
 LAB = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(LAB, "..", ".."))
@@ -31,6 +32,7 @@ TENANT_INFO = os.path.join(STATE, "tenant.json")
 TENANT_PID = os.path.join(STATE, "tenant.pid")
 TENANT_LOG = os.path.join(STATE, "tenant.log")
 REPORT = os.path.join(STATE, "roundtrips.json")
+TOKEN_CACHE = os.path.join(STATE, "msal_token_cache.json")
 # Keys of the fake tenant's JSON line that are secrets or credentials: never written to state/.
 _SECRET_KEYS = ("users", "app")
 
@@ -92,6 +94,22 @@ def tenant_address() -> str:
     return "127.77.%d.%d" % (digest[0], max(2, digest[1] % 254))
 
 
+def tenant_port() -> int:
+    """443 where the lab may bind it (root), else an unprivileged port stable for this checkout; LAB_TENANT_PORT
+    overrides it. MSAL's password flow asks /common/userrealm on port 443 whatever the authority says, so on
+    another port the lab signs in with a device code that the fake tenant approves itself (lab_env)."""
+    if os.environ.get("LAB_TENANT_PORT"):
+        return int(os.environ["LAB_TENANT_PORT"])
+    if os.geteuid() == 0:
+        return 443
+    digest = hashlib.sha256(STATE.encode()).digest()
+    return 20000 + int.from_bytes(digest[2:4], "big") % 20000
+
+
+def _port_of(url: str) -> int:
+    return urllib.parse.urlsplit(url).port or 443
+
+
 def tenant_start(venv: str | None = None, timeout: float = 60.0) -> dict:
     """Start the fake tenant detached, wait for its JSON line, write the public part to state/tenant.json."""
     if _tenant_running():
@@ -102,8 +120,14 @@ def tenant_start(venv: str | None = None, timeout: float = 60.0) -> dict:
     os.makedirs(STATE, exist_ok=True)
     env = dict(os.environ, PYTHONPATH=LAB + os.pathsep + os.environ.get("PYTHONPATH", ""))
     log = open(TENANT_LOG, "wb")
+    port = tenant_port()
+    # A device code sign-in is approved by the tenant itself (the lab has no admin at a browser).
+    approve = ["--device-code-auto-approve-after", "0"] if port != 443 else []
+    if os.path.exists(TOKEN_CACHE):
+        os.remove(TOKEN_CACHE)  # tokens of an earlier tenant start are not valid in this one
     proc = subprocess.Popen([os.path.join(_venv(venv), "bin", "python"), "-m", "fake_tenant",
-                             "--state-dir", os.path.join(STATE, "fake_tenant"), "--host", tenant_address()],
+                             "--state-dir", os.path.join(STATE, "fake_tenant"), "--host", tenant_address(),
+                             "--port", str(port)] + approve,
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=log, start_new_session=True)
     line = b""
     deadline = time.monotonic() + timeout
@@ -180,12 +204,16 @@ def lab_env(info: dict | None, venv: str | None = None) -> dict:
     if info:
         admin = info.get("users", {}).get("admin", {})
         env.update(ENTRA_TENANT_ID=info["tenant_id"], ENTRA_AUTHORITY_HOST=info["authority_host"],
-                   ENTRA_GRAPH_ENDPOINT=info["graph_endpoint"], ENTRA_CA_BUNDLE=info["ca_bundle"],
-                   ENTRA_AUTH_METHOD="password", ENTRA_TOKEN_CACHE="false")
+                   ENTRA_GRAPH_ENDPOINT=info["graph_endpoint"], ENTRA_CA_BUNDLE=info["ca_bundle"])
         if info.get("registration_scope"):
             env["ENTRA_REGISTRATION_SCOPE"] = info["registration_scope"]
-        if admin:
-            env.update(ENTRA_USERNAME=admin["username"], ENTRA_PASSWORD=admin["password"])
+        if _port_of(info["authority_host"]) == 443:
+            env.update(ENTRA_AUTH_METHOD="password", ENTRA_TOKEN_CACHE="false")
+            if admin:
+                env.update(ENTRA_USERNAME=admin["username"], ENTRA_PASSWORD=admin["password"])
+        else:
+            # One device-code prompt per run, as for a user; the run's token cache lives in the lab state.
+            env.update(ENTRA_AUTH_METHOD="device_code", ENTRA_TOKEN_CACHE="true", ENTRA_TOKEN_CACHE_PATH=TOKEN_CACHE)
     return env
 
 

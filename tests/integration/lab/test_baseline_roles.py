@@ -195,6 +195,23 @@ def test_firewall_scope_legacy_and_absent(lab):
     assert ok(lab.role(host, "firewall", {"firewall_state": "absent"}), host)["changed"] == 0
 
 
+def test_firewall_warns_when_outbound_blocked_and_scope_program(lab):
+    """S4: per-program rules do not cover revocation checks by Network Service services; the role says so."""
+    host = "win2022-clean"
+    lab.edit(host, lambda h: h.state.update(firewall_policy="BlockInbound,BlockOutbound"))
+    try:
+        run = lab.role(host, "firewall")
+        ok(run, host)
+        flat = re.sub(r"\s+", " ", run.output)
+        assert "WARNING: outbound traffic is blocked by default" in flat and "Set firewall_scope to any" in flat
+        run = lab.role(host, "firewall", {"firewall_scope": "any"})
+        ok(run, host)
+        assert "Set firewall_scope to any" not in re.sub(r"\s+", " ", run.output)
+    finally:
+        lab.edit(host, lambda h: h.state.pop("firewall_policy"))
+        ok(lab.role(host, "firewall"), host)
+
+
 def test_firewall_bad_input_changes_nothing(lab):
     host = "win2022-clean"
     before = lab.state(host)["firewall_rules"]
@@ -294,8 +311,10 @@ def test_proxy_old_layout_backend_value(lab):
 @pytest.mark.parametrize("url, reason", [
     ("http://someone:%s@proxy.contoso.example:8080" % JOIN_PASSWORD, "Proxy authentication is not supported"),
     ("https://proxy.contoso.example:8080", "starts with https://"),
-    ("proxy.contoso.example:8080", "is not\nhttp://host:port"),
-], ids=["credentials", "https", "no-scheme"])  # fixed ids: the first URL holds a per-run password
+    ("proxy.contoso.example:8080", "it has no scheme"),
+    ("   ", "it is made only of spaces"),
+    ("http://[2001:db8::1]", "it has no port"),
+], ids=["credentials", "https", "no-scheme", "spaces", "ipv6-no-port"])  # fixed ids: the first URL holds a per-run password
 def test_proxy_bad_url_fails_before_any_change(lab, url, reason):
     host = "win2022-clean"
     before = lab.state(host)
@@ -380,12 +399,52 @@ def test_domain_join_and_classic_kcd(lab):
     ad = lab.domain("contoso.example")
     account = ad["computers"]["win2019-kcd"]
     assert account["attributes"]["msds-allowedtodelegateto"] == JOIN_VARS["domain_join_kcd_spns"]
+    # the join's WORKSTATION_TRUST_ACCOUNT (4096) plus TRUSTED_TO_AUTH_FOR_DELEGATION (16777216)
     assert account["attributes"]["useraccountcontrol"] == ["16781312"]
-    assert account["dn"] in ad["groups"]["windows authorization access group"]["members"]
+    assert account["dn"] in authorization_group(ad)["members"]
 
     second = lab.role(host, "domain_join", JOIN_VARS)
     assert ok(second, host)["changed"] == 0
     assert lab.domain("contoso.example") == ad
+
+
+def authorization_group(ad: dict[str, t.Any]) -> dict[str, t.Any]:
+    """The lab forest is German: the builtin group is found by its well-known SID only."""
+    [group] = [g for g in ad["groups"].values() if g["sid"] == "S-1-5-32-560"]
+    assert group["name"] == "Windows-Autorisierungszugriffsgruppe"
+    return group
+
+
+def test_protocol_transition_keeps_the_other_flags(lab):
+    """F9: the flag is ORed into userAccountControl; a disabled account stays disabled."""
+    host = "win2019-kcd"  # joined by the test above
+    edit_domain(lab, lambda ad: ad["computers"]["win2019-kcd"]["attributes"].update(useraccountcontrol=["4098"]))
+    assert ok(lab.role(host, "domain_join", JOIN_VARS), host)["changed"] == 1
+    account = lab.domain("contoso.example")["computers"]["win2019-kcd"]
+    assert account["attributes"]["useraccountcontrol"] == [str(4096 | 2 | 16777216)]
+    assert account["enabled"] is False
+    assert ok(lab.role(host, "domain_join", JOIN_VARS), host)["changed"] == 0
+
+
+def test_delegation_without_the_privilege_fails_with_the_fix(lab):
+    """Windows refuses delegation settings to an account without SeEnableDelegationPrivilege."""
+    host = "win2019-kcd"
+    edit_domain(lab, lambda ad: ad["computers"]["win2019-kcd"]["attributes"].pop("msds-allowedtodelegateto"))
+    ad_before = lab.domain("contoso.example")
+    variables = dict(JOIN_VARS, domain_join_ad_username="CONTOSO\\lab-helpdesk", domain_join_ad_password=JOIN_PASSWORD)
+    run = lab.role(host, "domain_join", variables)
+    assert run.rc != 0 and run.recap[host]["failed"] == 1, run.output
+    assert "SeEnableDelegationPrivilege" in run.output and "domain_join_ad_username" in run.output
+    assert JOIN_PASSWORD not in run.output
+    assert lab.domain("contoso.example") == ad_before
+    assert ok(lab.role(host, "domain_join", JOIN_VARS), host)["changed"] == 1
+
+
+def edit_domain(lab: Lab, fn: t.Callable[[dict[str, t.Any]], None]) -> None:
+    path = lab.state_dir / "_domains.json"
+    db = json.loads(path.read_text())
+    fn(db["contoso.example"])
+    path.write_text(json.dumps(db, indent=1))
 
 
 def test_resource_based_delegation(lab):
@@ -431,7 +490,9 @@ def test_role_interface_is_documented(role):
     defaults = yaml.safe_load(defaults_text)
     internal = yaml.safe_load((base / "vars" / "main.yml").read_text())
     readme = (base / "README.md").read_text()
-    table = readme.split("<!-- BEGIN_ARGUMENT_SPECS -->")[1].split("<!-- END_ARGUMENT_SPECS -->")[0]
+    assert readme.count("| variable | type | default | description |") == 1, "one generated table, no hand-made one"
+    table = readme.split("<!-- BEGIN ARGUMENT SPECS (generated by tools/role_readme.py) -->")[1].split("<!-- END ARGUMENT SPECS -->")[0]
+    assert not re.search(r"\b(O|V|C|M|E)\(", table), "documentation markup is rendered"
     assert set(options) == set(defaults), "argument_specs and defaults/main.yml differ"
     lines = defaults_text.splitlines()
     for name, spec in options.items():
@@ -499,7 +560,7 @@ def test_compliant_rerun_round_trips(rt_lab):
     # (no connector on this host, so the connector stage reads the host once for the .exe.config files)
     assert report["win2019-kcd"]["by_module"] == {
         "entra.app_proxy.server_info": 2, "entra.app_proxy.connectivity_test": 1,
-        "microsoft.ad.group": 1, "microsoft.ad.computer": 1}
+        "microsoft.ad.object_info": 1}
     after_counts = {h: report[h]["modules"] for h in BASELINE_HOSTS}
 
     # without it (each role on its own reads the host, as before the shared read existed)
@@ -544,3 +605,40 @@ def test_drift_is_still_found_with_the_shared_read(rt_lab):
     assert OUR_RULES[3] in clean["firewall_rules"]
     assert reg(clean, ESC_ADMIN, "IsInstalled") == 0
     assert lab.state("win2022-proxy")["proxy"]["winhttp"]["proxy"] == "proxy.contoso.example:8080"
+
+
+# ------------------------------------------------------------------- connector installer on a share
+SHARE_INSTALLER = r"\\fs01\software\MicrosoftEntraPrivateNetworkConnectorInstaller.exe"
+
+
+def test_installer_on_a_file_share_is_copied_as_the_computer_account(rt_lab):
+    """F8: over WinRM a UNC path is unreachable without become (no credential delegation); the role
+    copies the installer as SYSTEM, then checks and installs the local copy."""
+    lab, host = rt_lab, "win2022-clean"
+    lab.edit(host, lambda h: h.file_write(SHARE_INSTALLER, "FAKE-MS-CONNECTOR-INSTALLER version=1.5.4892.0\n"))
+    install = {"name": "Install from the share", "ansible.builtin.include_role": {
+        "name": "entra.app_proxy.connector", "tasks_from": "install"},
+        "vars": {"connector_installer_source": "path", "connector_installer_path": SHARE_INSTALLER}}
+    run = lab.play(host, [install], roles=False)
+    ok(run, host)
+    state = lab.state(host)
+    assert text(state, r"C:\Windows\Temp\MicrosoftEntraPrivateNetworkConnectorInstaller.exe").startswith(
+        "FAKE-MS-CONNECTOR-INSTALLER version=1.5.4892.0")
+    assert state["files"][(NEW_DIR + r"\MicrosoftEntraPrivateNetworkConnectorService.exe").lower()]["version"] == "1.5.4892.0"
+    assert [e for e in state["history"] if e["event"] == "install"][-1]["version"] == "1.5.4892.0"
+
+
+def test_unc_path_is_unreachable_without_become(rt_lab):
+    """The lab is as strict as WinRM: the same share read without become finds no file."""
+    lab, host = rt_lab, "win2022-clean"
+    lab.edit(host, lambda h: h.file_write(SHARE_INSTALLER, "FAKE-MS-CONNECTOR-INSTALLER version=1.5.4892.0\n"))
+    task = {"name": "Check the signature on the share", "entra.app_proxy.installer_signature": {"path": SHARE_INSTALLER},
+            "register": "sig"}
+    show = {"name": "Show", "ansible.builtin.debug": {"msg": "exists={{ sig.exists }}"}}
+    become = dict(task, become=True, become_method="ansible.builtin.runas", become_user="SYSTEM")
+    run = lab.play(host, [task, show], roles=False)
+    ok(run, host)
+    assert "exists=False" in run.output
+    run = lab.play(host, [become, show], roles=False)
+    ok(run, host)
+    assert "exists=True" in run.output

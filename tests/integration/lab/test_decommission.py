@@ -63,3 +63,23 @@ def test_tenant_keeps_the_connector_and_says_so(lab):
 def test_second_decommission_changes_nothing(lab):
     counts = lab["again"].recap[HOST]
     assert counts["failed"] == 0 and counts["changed"] == 0, lab["again"].output[-3000:]
+
+
+OLD_HOST = "win2022-oldconnector"
+
+
+def test_decommission_removes_a_version_the_current_installer_does_not_own():
+    """S2: the lab's current installer is a newer version than the old-layout connector installed here, and
+    a bundle's /uninstall removes only its own version; the Add/Remove Programs entries remove both products."""
+    labrun.labctl("reset", "--hosts", OLD_HOST)
+    installed = labrun.host_state(OLD_HOST)
+    assert {"wapcsvc", "wapcupdatersvc"} <= _services(installed)
+    with labrun.tenant_up():
+        run = labrun.run_playbook("playbooks/decommission.yml", "--limit", "%s,localhost" % OLD_HOST)
+    assert run.recap[OLD_HOST]["failed"] == 0, run.output[-4000:]
+    after = labrun.host_state(OLD_HOST)
+    assert not {"wapcsvc", "wapcupdatersvc"} & _services(after)
+    assert not [p for p in after["packages"].values() if "connector" in p["name"].lower()], after["packages"]
+    uninstalled = [e for e in after["history"] if e["event"] == "uninstall"]
+    assert sorted((e["product"], e["layout"]) for e in uninstalled) == [("connector", "old"), ("updater", "old")]
+    assert after["downloads"]["count"] == installed["downloads"]["count"], "no installer is fetched to uninstall"

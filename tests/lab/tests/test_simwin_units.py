@@ -190,3 +190,30 @@ def test_membership_needs_reachable_domain(tmp_path):
     with h.ad("contoso.example") as ad:
         assert ad["computers"]["win2022-clean"]["dns_hostname"] == "win2022-clean.contoso.example"
     assert membership.simulate(h, args, False, False)["changed"] is False
+
+
+@pytest.mark.parametrize("existing, fragment, present", [
+    ('<proxy a="1" b="2"/>', '<proxy a="1" b="2"/>', True),
+    ('<proxy b="2" a="1"/>', '<proxy a="1" b="2"/>', False),  # attributes compared in document order
+    ('<Proxy A="True" b="X"/>', '<proxy a="true" B="x"/>', True),  # names and values case-insensitively
+    ('<proxy a="1"/>', '<proxy a="1" b="2"/>', False),
+    ('<p><q/></p>', '<p><q/><r/></p>', False),
+    ('<p>Text</p>', '<p>text</p>', True),
+    ('<p>text</p>', '<p/>', False),
+])
+def test_win_xml_compares_like_upstream(tmp_path, existing, fragment, present):
+    h = _host(tmp_path)
+    h.file_write("C:\\app.config", "<configuration><system.net>%s</system.net></configuration>" % existing)
+    args = {"path": "C:\\app.config", "state": "present", "count": False, "attribute": None, "backup": False,
+            "xpath": "/configuration/system.net", "type": "element", "fragment": fragment}
+    assert win_xml.simulate(h, args, False, False)["changed"] is (not present)
+
+
+def test_win_xml_last_matched_node_decides_changed(tmp_path):
+    """Upstream resets $changed for each matched node: a change to an earlier node alone is not saved."""
+    h = _host(tmp_path)
+    h.file_write("C:\\app.config", '<c><s/><s><a/></s></c>')
+    args = {"path": "C:\\app.config", "state": "present", "count": False, "attribute": None, "backup": False,
+            "xpath": "/c/s", "type": "element", "fragment": "<a/>"}
+    assert win_xml.simulate(h, args, False, False)["changed"] is False
+    assert h.file_read_text("C:\\app.config") == '<c><s/><s><a/></s></c>'

@@ -171,7 +171,7 @@ class Connection(ConnectionBase):
     def _module(self, req: dict[str, t.Any], secrets: set[str]) -> tuple[int, bytes, bytes]:
         fqcn = runner.resolve_module_name(req["module"])
         result, host = runner.run_module(fqcn, req["args"], self._host, self._state_path(),
-                                         ps_sources=req.get("ps_sources"), secrets=secrets)
+                                         ps_sources=req.get("ps_sources"), secrets=secrets, become=req.get("become", False))
         self._count("modules", fqcn, downloads=host.downloads if host else 0)
         return (1 if result.get("failed") else 0), json.dumps(result).encode(), b""
 

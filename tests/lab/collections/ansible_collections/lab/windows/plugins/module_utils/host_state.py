@@ -106,6 +106,8 @@ class HostState:
         self._lab = lab or {}
         self.warnings: list[str] = []
         self.downloads: int = 0
+        # run_module sets it from the payload; direct users (lab set-up, unit tests) act with it
+        self.become = True
         for k, v in (("registry", {}), ("files", {}), ("services", {}), ("packages", {}), ("features", {}),
                      ("firewall_rules", {}), ("proxy", {}), ("network", {}), ("domain", {}), ("boot", {}),
                      ("facts", {}), ("history", []), ("downloads", {"count": 0, "urls": {}})):
@@ -202,7 +204,10 @@ class HostState:
         return self.expand(path).lower()
 
     def file_get(self, path: str) -> dict[str, t.Any] | None:
-        return self.state["files"].get(self._fkey(path))
+        key = self._fkey(path)
+        if key.startswith("\\\\") and not self.become:
+            return None  # a UNC path over WinRM without become: no credential delegation (double hop)
+        return self.state["files"].get(key)
 
     def file_exists(self, path: str) -> bool:
         return self.file_get(path) is not None

@@ -117,17 +117,25 @@ def _props(args: list[str]) -> dict[str, str]:
     return out
 
 
-def remove_layout(host: t.Any, name: str, keep_data: bool = False) -> None:
+def remove_product(host: t.Any, name: str, product: str, keep_data: bool = False) -> None:
+    """What one product's own uninstall removes: the connector or the updater of one layout."""
     lay = LAYOUTS[name]
-    host.file_delete(lay["program"])
-    host.file_delete(lay["updater"])
-    if not keep_data:
-        host.file_delete(lay["data"])
-    host.service_delete("WAPCSvc")
-    host.service_delete("WAPCUpdaterSvc")
-    host.reg_delete_key(lay["registry"])
-    host.package_remove(lay["product_id"])
-    host.package_remove(lay["updater_product_id"])
+    if product == "connector":
+        host.file_delete(lay["program"])
+        if not keep_data:
+            host.file_delete(lay["data"])
+        host.service_delete("WAPCSvc")
+        host.reg_delete_key(lay["registry"])
+        host.package_remove(lay["product_id"])
+    else:
+        host.file_delete(lay["updater"])
+        host.service_delete("WAPCUpdaterSvc")
+        host.package_remove(lay["updater_product_id"])
+
+
+def remove_layout(host: t.Any, name: str, keep_data: bool = False) -> None:
+    remove_product(host, name, "connector", keep_data)
+    remove_product(host, name, "updater")
 
 
 def install_layout(host: t.Any, name: str, version: str, environment: str = "AzureCloud") -> None:
@@ -163,8 +171,10 @@ def connector_installer(host: t.Any, info: dict[str, t.Any], arguments: t.Any, c
     if "/uninstall" in flags:
         if not quiet:
             raise host.fail("the simulated connector installer would wait for input: pass /quiet with /uninstall", rc=1)
+        # A bundle uninstalls its own registration only: another installed version or layout is left
+        # as it is, with rc 0 (WiX Burn; review S2).
         cur = installed_layout(host)
-        if cur is None:
+        if cur is None or cur != (layout_of(version), version):
             return {"rc": 0, "stdout": "", "stderr": "", "changed": False}
         if not check_mode:
             remove_layout(host, cur[0])
@@ -219,9 +229,15 @@ def run(host: t.Any, data: bytes | None, arguments: t.Any, check_mode: bool, pat
 
 
 def uninstall_package(host: t.Any, pkg: dict[str, t.Any], check_mode: bool) -> dict[str, t.Any]:
-    """win_package state=absent by product id: the installer recorded in the ARP entry uninstalls."""
-    if pkg.get("installer") == CONNECTOR_MARKER:
-        return connector_installer(host, {"marker": CONNECTOR_MARKER}, ["/uninstall", "/quiet"], check_mode)
+    """win_package state=absent by product id: the entry's own uninstall removes that product only."""
+    for name, lay in LAYOUTS.items():
+        for product, key in (("connector", "product_id"), ("updater", "updater_product_id")):
+            if pkg["product_id"].lower() == lay[key].lower():
+                if not check_mode:
+                    remove_product(host, name, product)
+                    host.require_reboot("%s %s uninstalled" % (product, pkg.get("version")))
+                    host.record("uninstall", product=product, version=pkg.get("version"), layout=name)
+                return {"rc": 3010, "stdout": "", "stderr": "", "changed": True}
     if not check_mode:
         host.package_remove(pkg["product_id"])
     return {"rc": 0, "stdout": "", "stderr": "", "changed": True}

@@ -68,6 +68,7 @@ def decode(cmd: str, in_data: bytes | None) -> dict[str, t.Any]:
             "params": last.get("params", {}),
             "actions": [a["name"] for a in actions],
             "stdin": extra,
+            "become": any(a["name"] == "become_wrapper.ps1" for a in actions),
         }
         if last["name"] == "module_wrapper.ps1":
             p = last["params"]
@@ -88,6 +89,7 @@ def decode(cmd: str, in_data: bytes | None) -> dict[str, t.Any]:
         return {"format": "<=2.18", "kind": "unsupported", "action": actions[-1], "actions": actions}
     args = manifest.get("module_args", {}) or {}
     return {"format": "<=2.18", "kind": "module", "action": actions[-1] if actions else "?", "actions": actions,
+            "become": "become" in actions,
             "module": args.get("_ansible_module_name", ""), "args": args,
             "module_source": base64.b64decode(manifest["module_entry"]).decode("utf-8", "replace"),
             "ps_sources": [base64.b64decode(manifest["module_entry"]).decode("utf-8", "replace")]

@@ -87,12 +87,15 @@ def lab_info() -> dict[str, t.Any]:
 
 
 def run_module(fqcn: str, raw_args: dict[str, t.Any], host_name: str, state_path: str,
-               ps_sources: list[str] | None = None, secrets: set[str] | None = None) -> tuple[dict[str, t.Any], HostState | None]:
+               ps_sources: list[str] | None = None, secrets: set[str] | None = None,
+               become: bool = False) -> tuple[dict[str, t.Any], HostState | None]:
     """Run one simulated module execution; returns (result, host) - host None when it never ran.
 
     ps_sources: the module's PowerShell and module_utils from the payload (no_log options come from
     their $spec; None reads the installed files). secrets: filled with the no_log values seen, so the
-    caller can keep them out of anything else it writes.
+    caller can keep them out of anything else it writes. become: the task runs with become (runas), so
+    network shares are reached as the computer account; without it a WinRM logon has no credentials to
+    pass on (no delegation), and UNC paths are unreachable.
     """
     module_name = raw_args.get("_ansible_module_name") or fqcn.rsplit(".", 1)[-1]
     check_mode = bool(raw_args.get("_ansible_check_mode", False))
@@ -117,6 +120,7 @@ def run_module(fqcn: str, raw_args: dict[str, t.Any], host_name: str, state_path
         before = copy.deepcopy(holder["state"])
         host = HostState(host_name, holder["state"], state_dir(), lab_info())
         host._check_mode = check_mode
+        host.become = become
         try:
             result = sim.simulate(host, args, check_mode, diff)
         except SimulatedFailure as e:

@@ -24,15 +24,63 @@ def ids(dns, kind, name):
     return str(g), "S-1-5-21-1004336348-1177238915-682003330-%d" % (1000 + g.int % 50000)
 
 
-def find_dn(ad, identity):
-    """DN of a user, computer or group by name, sAMAccountName or DN; None if not found."""
+def _names(obj):
+    return {obj["name"].lower(), obj.get("sam_account_name", "").lower(), obj.get("dn", "").lower(),
+            obj.get("sid", "").lower(), obj.get("object_guid", "").lower()} - {""}
+
+
+def find(ad, kinds, identity):
+    """(kind, key, object) by name, sAMAccountName, DN, objectSid or objectGUID, as the AD cmdlets look
+    identities up; (None, None, None) if not found. Builtin groups have localised names but fixed SIDs."""
     ident = identity.lower()
-    for kind in ("computers", "users", "groups"):
-        for obj in ad.get(kind, {}).values():
-            names = {obj["name"].lower(), obj.get("sam_account_name", "").lower(), obj.get("dn", "").lower()}
-            if ident in names or ident.rstrip("$") == obj["name"].lower() and kind == "computers":
-                return obj["dn"]
-    return None
+    for kind in kinds:
+        for key, obj in ad.get(kind, {}).items():
+            if ident in _names(obj) or ident.rstrip("$") == obj["name"].lower() and kind == "computers":
+                return kind, key, obj
+    return None, None, None
+
+
+def find_dn(ad, identity):
+    """DN of a user, computer or group by name, sAMAccountName, DN or SID; None if not found."""
+    obj = find(ad, ("computers", "users", "groups"), identity)[2]
+    return None if obj is None else obj["dn"]
+
+
+# userAccountControl flags (MS-ADTS 2.2.16) the lab models.
+UAC_ACCOUNTDISABLE = 0x2
+UAC_WORKSTATION_TRUST_ACCOUNT = 0x1000
+UAC_TRUSTED_FOR_DELEGATION = 0x80000
+UAC_TRUSTED_TO_AUTH_FOR_DELEGATION = 0x1000000
+DELEGATION_FLAGS = UAC_TRUSTED_FOR_DELEGATION | UAC_TRUSTED_TO_AUTH_FOR_DELEGATION
+
+
+def uac_of(obj):
+    """The account's userAccountControl: the stored attribute, else built from the enabled/trusted fields."""
+    stored = (obj.get("attributes") or {}).get("useraccountcontrol")
+    if stored:
+        return int(stored[0])
+    value = UAC_WORKSTATION_TRUST_ACCOUNT
+    if not obj.get("enabled", True):
+        value |= UAC_ACCOUNTDISABLE
+    if obj.get("trusted_for_delegation"):
+        value |= UAC_TRUSTED_FOR_DELEGATION
+    return value
+
+
+def acting_account(args):
+    """sAMAccountName (lower case) of the account a microsoft.ad task acts as: domain_username, else the
+    lab's connection account."""
+    user = (args.get("domain_username") or "administrator").lower()
+    return user.split("\\")[-1].split("@")[0]
+
+
+def require_delegation_privilege(host, ad, args, what):
+    """Windows refuses delegation settings to an account without SeEnableDelegationPrivilege (MS-ADTS
+    3.1.1.5.3.1.1.4, "Enable computer and user accounts to be trusted for delegation")."""
+    holders = [x.lower() for x in ad.get("privileges", {}).get("SeEnableDelegationPrivilege", [])]
+    if acting_account(args) not in holders:
+        raise host.fail("Failed to update AD object: Insufficient access rights to perform the operation "
+                        "(setting %s needs SeEnableDelegationPrivilege)" % what)
 
 
 def _low(xs):

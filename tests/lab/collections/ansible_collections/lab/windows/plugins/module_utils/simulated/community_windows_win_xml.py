@@ -1,8 +1,10 @@
 # -*- coding: utf-8 -*-
 # Simulation of community.windows.win_xml (community.windows 3.1.0) with xml.etree: XPath limited to
-# what ElementTree supports (absolute or // paths, [@attr='value'] predicates), no namespaces.
+# what ElementTree supports (absolute or // paths, [@attr='value'] predicates), no namespaces. An element
+# fragment is compared as upstream's Compare-XmlDoc does (attributes in document order, case-insensitive).
 from __future__ import annotations
 
+import copy
 import re
 import xml.etree.ElementTree as ET
 
@@ -31,8 +33,32 @@ def _select(root, xpath):
     return root.findall("./" + parts[1])
 
 
-def _canon(e):
-    return (e.tag, sorted(e.attrib.items()), (e.text or "").strip(), [_canon(c) for c in e])
+def _child_nodes(e):
+    """XmlNode.ChildNodes of a document loaded without PreserveWhitespace: elements and non-blank text."""
+    nodes = [e.text] if (e.text or "").strip() else []
+    for c in e:
+        nodes.append(c)
+        if (c.tail or "").strip():
+            nodes.append(c.tail)
+    return nodes
+
+
+def _same(a, b):
+    """upstream Compare-XmlDoc: names, attributes by index in document order, child nodes by index and
+    inner text, every string compared with PowerShell's -ne (case-insensitive)."""
+    if isinstance(a, str) or isinstance(b, str):
+        return isinstance(a, str) and isinstance(b, str) and a.lower() == b.lower()
+    if a.tag.lower() != b.tag.lower():
+        return False
+    if len(a.attrib) != len(b.attrib):
+        return False
+    for (an, av), (bn, bv) in zip(a.attrib.items(), b.attrib.items()):
+        if an.lower() != bn.lower() or av.lower() != bv.lower():
+            return False
+    ac, bc = _child_nodes(a), _child_nodes(b)
+    if len(ac) != len(bc) or not all(_same(x, y) for x, y in zip(ac, bc)):
+        return False
+    return "".join(a.itertext()).lower() == "".join(b.itertext()).lower()
 
 
 def _save(root, decl):
@@ -88,9 +114,11 @@ def simulate(host, args, check_mode, diff):
             except ET.ParseError as e:
                 raise host.fail("Failed to parse fragment as XML: %s" % e, **result)
             for n in nodes:
-                elements = list(n) or [n]
-                if not any(_canon(cand) == _canon(e) for e in elements):
-                    n.append(cand)
+                elements = _child_nodes(n) or [n]
+                # upstream resets $changed for each matched node: the last node decides "changed"
+                changed = False
+                if not any(_same(cand, e) for e in elements):
+                    n.append(copy.deepcopy(cand))
                     result["msg"] += "xml added "
                     changed = True
     elif typ == "text":

@@ -61,7 +61,24 @@ def simulate(host, args, check_mode, diff):
             new["spn"] = _ad.apply_list(new.get("spn"), args["spn"])
         if args["delegates"]:
             new["delegates"] = _ad.apply_list(new.get("delegates"), _ad.resolve_spec(host, ad, args["delegates"], "delegates"))
+        uac_before = _ad.uac_of(new)
         new["attributes"] = _attrs(new.get("attributes"), args["attributes"])
+        if "useraccountcontrol" in new["attributes"]:
+            # a raw write replaces every flag, as LDAP does: the fields that mirror flags follow it
+            uac = _ad.uac_of(new)
+            new["enabled"] = not uac & _ad.UAC_ACCOUNTDISABLE
+            new["trusted_for_delegation"] = bool(uac & _ad.UAC_TRUSTED_FOR_DELEGATION)
+        elif any(args.get(k) is not None for k in ("enabled", "trusted_for_delegation")) and cur is not None:
+            new["attributes"]["useraccountcontrol"] = [str(
+                (uac_before & ~(_ad.UAC_ACCOUNTDISABLE | _ad.UAC_TRUSTED_FOR_DELEGATION))
+                | (0 if new["enabled"] else _ad.UAC_ACCOUNTDISABLE)
+                | (_ad.UAC_TRUSTED_FOR_DELEGATION if new["trusted_for_delegation"] else 0))]
+        old_spns = [x.lower() for x in (cur or {}).get("attributes", {}).get("msds-allowedtodelegateto", [])]
+        new_spns = [x.lower() for x in new["attributes"].get("msds-allowedtodelegateto", [])]
+        if (uac_before ^ _ad.uac_of(new)) & _ad.DELEGATION_FLAGS:
+            _ad.require_delegation_privilege(host, ad, args, "the delegation flags of userAccountControl")
+        if old_spns != new_spns:
+            _ad.require_delegation_privilege(host, ad, args, "msDS-AllowedToDelegateTo")
         result["changed"] = new != cur
         if result["changed"] and not check_mode:
             ad["computers"][new["name"].lower()] = new

@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
 # Simulation of microsoft.ad.group (microsoft.ad 1.10.0): groups and membership in the lab's shared AD.
+# identity is looked up as the module does (name, sAMAccountName, DN, objectSid, objectGUID), so a
+# builtin group whose name is localised is found by its well-known SID only.
 from __future__ import annotations
 
 import copy
@@ -15,8 +17,8 @@ def simulate(host, args, check_mode, diff):
     ident = args["identity"] or args["name"]
     result = {"changed": False, "distinguished_name": None, "object_guid": None, "sid": None}
     with host.ad(dns) as ad:
-        key = ident.lower()
-        cur = ad["groups"].get(key)
+        key, cur = _ad.find(ad, ("groups",), ident)[1:]
+        key = key or ident.lower()
         if args["state"] == "absent":
             if cur is not None:
                 result["changed"] = True

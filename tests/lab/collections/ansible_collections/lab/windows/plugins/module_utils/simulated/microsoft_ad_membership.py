@@ -41,7 +41,8 @@ def simulate(host, args, check_mode, diff):
                 guid, sid = _ad.ids(dns, "computer", want_host)
                 comp = ad["computers"].get(want_host.lower()) or {
                     "name": want_host, "sam_account_name": want_host + "$", "spn": [], "delegates": [],
-                    "trusted_for_delegation": False, "attributes": {}, "enabled": True, "description": None,
+                    "trusted_for_delegation": False, "enabled": True, "description": None,
+                    "attributes": {"useraccountcontrol": [str(_ad.UAC_WORKSTATION_TRUST_ACCOUNT)]},
                     "object_guid": guid, "sid": sid}
                 comp.update(dns_hostname="%s.%s" % (want_host.lower(), dns.lower()), path=path,
                             dn="CN=%s,%s" % (want_host, path))
