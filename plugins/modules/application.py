@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: application
 short_description: Publish an on-premises web application through Microsoft Entra application proxy
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Makes sure an on-premises application is published through application proxy with the wanted URLs,
     settings, connector group, single sign-on, custom-domain certificate and assigned users and groups, or that
@@ -461,23 +461,32 @@ def _after(params, application, changes, group, assignments, pfx):
 
 
 def _plan_group(module, client, current_group):
-    """The group to move the application to, or None; refuses a missing group or one without an active connector."""
+    """The group to move the application to, or None; refuses a missing group or one without an active connector.
+
+    In check mode these only warn: the same play may be about to create the group and register its connectors.
+    """
     name = module.params["connector_group"]
     if not name or (current_group and (current_group.get("name") or "").lower() == name.lower()):
         return None
     group = find_group(client, name=name)
+    problem = None
     if group is None:
-        raise GraphTaskError(
-            "Connector group '%s' does not exist. Create it (entra.app_proxy.connector_group, or connector_group_create: "
-            "true in the site playbook) and put a connector in it, or fix connector_group." % name)
-    members = client.list_group_members(group["id"])
-    if not any(m.get("status") == "active" for m in members):
-        raise GraphTaskError(
-            "Connector group '%s' has no active connector (%s), so the application would be unreachable. Install and "
-            "register a connector in it first (entra.app_proxy.site with app_proxy_connector_group: %s), or choose "
-            "another group." % (name, ", ".join("%s %s" % (m.get("machineName"), m.get("status")) for m in members)
-                                or "no connectors", name))
-    return group
+        problem = ("Connector group '%s' does not exist. Create it (entra.app_proxy.connector_group, or "
+                   "connector_group_create: true in the site playbook) and put a connector in it, or fix "
+                   "connector_group." % name)
+    else:
+        members = client.list_group_members(group["id"])
+        if not any(m.get("status") == "active" for m in members):
+            problem = ("Connector group '%s' has no active connector (%s), so the application would be unreachable. "
+                       "Install and register a connector in it first (entra.app_proxy.site with "
+                       "app_proxy_connector_group: %s), or choose another group."
+                       % (name, ", ".join("%s %s" % (m.get("machineName"), m.get("status")) for m in members)
+                          or "no connectors", name))
+    if problem and not module.check_mode:
+        raise GraphTaskError(problem)
+    if problem:
+        module.warn(problem + " (Check mode: a real run refuses this unless the play gets the group ready first.)")
+    return group or {"id": None, "name": name}
 
 
 def _plan_assignments(params, current):

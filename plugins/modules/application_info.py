@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: application_info
 short_description: List the applications published through Microsoft Entra application proxy
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Lists the applications made from the on-premises application template, with their external and internal
     URLs, publishing settings, single sign-on, custom-domain certificate metadata and connector group.
@@ -41,14 +41,12 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - ansible.builtin.action_common_attributes.actiongroups
-  - ansible.builtin.action_common_attributes.info_module
 attributes:
   check_mode:
     support: full
     details: The module only reads.
   diff_mode:
-    support: N/A
-    details: The module only reads.
+    support: none
 seealso:
   - module: entra.app_proxy.application
 author:
