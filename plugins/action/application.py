@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Action plugin for entra.app_proxy.application: signs in on the controller, then runs the module.
 
-Beyond the shared base: certificate_path is found like any controller file (the role's or playbook's
+Beyond the shared base: pfx_path is found like any controller file (the role's or playbook's
 files/ folder), and the PFX password is masked in the invocation as the auth secrets are.
 """
 
@@ -19,9 +19,9 @@ class ActionModule(GraphActionBase):
 
     def _module_args(self, settings, token):
         args = super()._module_args(settings, token)
-        if args.get("certificate_path"):
+        if args.get("pfx_path"):
             try:
-                args["certificate_path"] = self._find_needle("files", args["certificate_path"])
+                args["pfx_path"] = self._find_needle("files", args["pfx_path"])
             except AnsibleError:
                 pass  # the module names the path it could not read
         return args
@@ -31,6 +31,6 @@ class ActionModule(GraphActionBase):
         # arguments and masks only the auth secrets there.
         result = super().run(tmp, task_vars)
         args = (result.get("invocation") or {}).get("module_args") or {}
-        if args.get("certificate_password"):
-            args["certificate_password"] = MASK
+        if args.get("pfx_password"):
+            args["pfx_password"] = MASK
         return result

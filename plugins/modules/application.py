@@ -139,16 +139,16 @@ options:
     choices: [userPrincipalName, onPremisesUserPrincipalName, userPrincipalUsername,
               onPremisesUserPrincipalUsername, onPremisesSAMAccountName]
     default: userPrincipalName
-  certificate_path:
+  pfx_path:
     description:
       - PFX file (on the controller) with the TLS certificate of the custom domain of O(external_url), its
         private key and its intermediate certificates.
       - Uploaded only when its thumbprint differs from the application's current certificate.
       - Only for an O(external_url) on a custom domain.
     type: path
-  certificate_password:
+  pfx_password:
     description:
-      - Password of O(certificate_path). Microsoft accepts only the characters 0-9, A-Z and a-z.
+      - Password of O(pfx_path). Microsoft accepts only the characters 0-9, A-Z and a-z.
       - Never logged or returned.
     type: str
   certificate_expiry_warning_days:
@@ -234,8 +234,8 @@ EXAMPLES = r"""
     connector_group: Europe
     single_sign_on_mode: onPremisesKerberos
     kerberos_spn: HTTP/expenses.contoso.local
-    certificate_path: files/expenses.contoso.com.pfx
-    certificate_password: "{{ vault_expenses_pfx_password }}"
+    pfx_path: files/expenses.contoso.com.pfx
+    pfx_password: "{{ vault_expenses_pfx_password }}"
     assignments:
       - 6f1c1d2e-0b7a-4d1e-9a55-3c1f0e2d4b6a  # the Finance group's object id
 
@@ -373,15 +373,15 @@ def _validate(params):
                              "single_sign_on_mode: onPremisesKerberos, or remove kerberos_spn.")
     if params["assignments_exclusive"] and params["assignments"] is None:
         raise GraphTaskError("assignments_exclusive needs assignments (the full list to keep; [] removes them all).")
-    if params["certificate_path"]:
+    if params["pfx_path"]:
         if params["external_url"].split("/")[2].endswith(".msappproxy.net"):
-            raise GraphTaskError("certificate_path is for an external_url on a custom domain; %s uses the default "
-                                 "msappproxy.net domain, whose certificate Microsoft provides. Remove certificate_path."
+            raise GraphTaskError("pfx_path is for an external_url on a custom domain; %s uses the default "
+                                 "msappproxy.net domain, whose certificate Microsoft provides. Remove pfx_path."
                                  % params["external_url"])
         try:
-            return read_pfx(params["certificate_path"], params["certificate_password"])
+            return read_pfx(params["pfx_path"], params["pfx_password"])
         except ValueError as exc:
-            raise GraphTaskError("certificate_path: %s" % exc)
+            raise GraphTaskError("pfx_path: %s" % exc)
     return None
 
 
@@ -619,7 +619,7 @@ def _warn(module, view):
     limit = module.params["certificate_expiry_warning_days"]
     if days is not None and days <= limit:
         module.warn("The custom-domain certificate of %s (thumbprint %s) %s. Upload a renewed PFX with "
-                    "certificate_path." % (view.get("name"), certificate.get("thumbprint"),
+                    "pfx_path." % (view.get("name"), certificate.get("thumbprint"),
                                            "expired %d day(s) ago" % -days if days < 0 else "expires in %d day(s)"
                                            % days))
 
@@ -646,15 +646,15 @@ def module_spec():
             single_sign_on_mode=dict(type="str", choices=SSO_MODES),
             kerberos_spn=dict(type="str"),
             kerberos_delegated_login_identity=dict(type="str", default="userPrincipalName", choices=LOGIN_IDENTITIES),
-            certificate_path=dict(type="path"),
-            certificate_password=dict(type="str", no_log=True),
+            pfx_path=dict(type="path"),
+            pfx_password=dict(type="str", no_log=True),
             certificate_expiry_warning_days=dict(type="int", default=30),
             assignments=dict(type="list", elements="str"),
             assignments_exclusive=dict(type="bool", default=False),
             app_role_id=dict(type="str", default=USER_ROLE_ID),
             instantiate_timeout=dict(type="int", default=120),
         ),
-        required_together=[("certificate_path", "certificate_password")],
+        required_together=[("pfx_path", "pfx_password")],
         supports_check_mode=True,
     )
 

@@ -312,8 +312,8 @@ def test_certificate_uploaded_once_by_thumbprint_and_never_shown(lab, run, tmp_p
 
     password = "Lab0Pfx0Password0123"
     path, thumbprint, data = _pfx(tmp_path, password)
-    args = _app(external_url="https://intranet.apps.contoso.example/", certificate_path=path,
-                certificate_password=password)
+    args = _app(external_url="https://intranet.apps.contoso.example/", pfx_path=path,
+                pfx_password=password)
     out = run(application, args)
     assert not out.failed, out.result
     assert _published(lab, "Intranet")["certificateThumbprint"] == thumbprint
@@ -326,10 +326,10 @@ def test_certificate_uploaded_once_by_thumbprint_and_never_shown(lab, run, tmp_p
     assert password not in text and base64.b64encode(data).decode() not in text
 
 
-def test_wrong_certificate_password_fails_before_any_write(lab, run, tmp_path):
+def test_wrong_pfx_password_fails_before_any_write(lab, run, tmp_path):
     path, _thumbprint, _data = _pfx(tmp_path, "Right0Password")
-    out = run(application, _app(external_url="https://intranet.apps.contoso.example/", certificate_path=path,
-                                certificate_password="Wrong0Password"))
+    out = run(application, _app(external_url="https://intranet.apps.contoso.example/", pfx_path=path,
+                                pfx_password="Wrong0Password"))
     assert out.failed
     assert "Invalid certificate, possible wrong password" in out.result["msg"] and "0-9, A-Z and a-z" in out.result["msg"]
     assert "Wrong0Password" not in json.dumps(out.result)
@@ -338,14 +338,14 @@ def test_wrong_certificate_password_fails_before_any_write(lab, run, tmp_path):
 
 def test_certificate_on_default_domain_refused(lab, run, tmp_path):
     path, _thumbprint, _data = _pfx(tmp_path, "Right0Password")
-    out = run(application, _app(certificate_path=path, certificate_password="Right0Password"))
+    out = run(application, _app(pfx_path=path, pfx_password="Right0Password"))
     assert out.failed and "whose certificate Microsoft provides" in out.result["msg"]
 
 
 def test_certificate_near_expiry_warns(lab, run, tmp_path):
     path, _thumbprint, _data = _pfx(tmp_path, "Right0Password", days=10)
-    out = run(application, _app(external_url="https://intranet.apps.contoso.example/", certificate_path=path,
-                                certificate_password="Right0Password"))
+    out = run(application, _app(external_url="https://intranet.apps.contoso.example/", pfx_path=path,
+                                pfx_password="Right0Password"))
     assert not out.failed
     assert any("expires in" in w and "Upload a renewed PFX" in w for w in out.result["warnings"])
 
