@@ -92,6 +92,12 @@ def check_applications(state: dict, problems: list[str]) -> None:
         problems.append("%s may delegate to %s in AD, expected %s" % (KCD_HOST, delegated, spns))
 
 
+def publish_requests(counts1: dict, counts2: dict) -> int:
+    """Graph requests of the application endpoints made by the second run."""
+    keys = [k for k in counts2["endpoints"] if "/applications" in k or "servicePrincipals" in k or "/domains" in k]
+    return sum(counts2["endpoints"][k] - counts1["endpoints"].get(k, 0) for k in keys)
+
+
 def kcd_account() -> dict | None:
     path = labrun.STATE / "_domains.json"
     if not path.exists():
@@ -173,7 +179,12 @@ def main() -> int:
         counts2 = admin.counts()
         check_second_run(second, dict(state1, counts=counts1), dict(state2, counts=counts2), trips2, good, problems,
                          notes)
+        apps = len(lab_applications())
+        app_requests = publish_requests(counts1, counts2)
+        if app_requests > 3 * apps:
+            problems.append("second run: %d Graph requests for %d applications (budget 3 each)" % (app_requests, apps))
     print(summary(first, second, state2, trips1, trips2))
+    print("  second run: %d Graph requests for %d applications (budget %d), no write" % (app_requests, apps, 3 * apps))
     for note in notes:
         print("TARGET MISSED: " + note)
     if problems:
