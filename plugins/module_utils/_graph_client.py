@@ -291,7 +291,6 @@ class GraphClient:
                            "connector '%s' or connector group '%s'" % (connector_id, group_id),
                            body=self._ref("connectorGroups", group_id))
 
-
     # ------------------------------------------------------- published applications
     # Microsoft's Graph tutorial (application-proxy-configure-api): applications are read on beta, where
     # alone onPremisesPublishing exists; identifier URI, redirect URI and home page are written on v1.0.

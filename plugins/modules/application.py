@@ -361,8 +361,8 @@ def _validate(params):
         return None
     missing = [k for k in ("external_url", "internal_url") if not params[k]]
     if missing:
-        raise GraphTaskError("%s required with state=present." % " and ".join(missing) + (" is" if len(missing) == 1
-                                                                                         else " are"))
+        verb = "is" if len(missing) == 1 else "are"
+        raise GraphTaskError("%s %s required with state=present." % (" and ".join(missing), verb))
     check_urls(params["external_url"], params["internal_url"])
     kerberos = params["single_sign_on_mode"] == "onPremisesKerberos"
     if kerberos and not params["kerberos_spn"]:
@@ -448,7 +448,7 @@ def _after(params, application, changes, group, assignments, pfx):
         after["displayName"] = params["name"]
     publishing = dict(after.get("onPremisesPublishing") or {})
     if not application or not after.get("onPremisesPublishing"):
-        publishing.update({prop: default for prop, default in PUBLISHING_OPTIONS.values()})
+        publishing.update(dict(PUBLISHING_OPTIONS.values()))
         publishing["singleSignOnSettings"] = {"singleSignOnMode": "none"}
     for key, value in changes.items():
         if key == "verifiedCustomDomainKeyCredential":
@@ -618,10 +618,9 @@ def _warn(module, view):
     days = expires_in_days({"expiryDate": certificate.get("expiry_date")}) if certificate else None
     limit = module.params["certificate_expiry_warning_days"]
     if days is not None and days <= limit:
-        module.warn("The custom-domain certificate of %s (thumbprint %s) %s. Upload a renewed PFX with "
-                    "pfx_path." % (view.get("name"), certificate.get("thumbprint"),
-                                           "expired %d day(s) ago" % -days if days < 0 else "expires in %d day(s)"
-                                           % days))
+        when = "expired %d day(s) ago" % -days if days < 0 else "expires in %d day(s)" % days
+        module.warn("The custom-domain certificate of %s (thumbprint %s) %s. Upload a renewed PFX with pfx_path."
+                    % (view.get("name"), certificate.get("thumbprint"), when))
 
 
 def module_spec():

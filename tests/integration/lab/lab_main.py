@@ -78,8 +78,8 @@ def check_applications(state: dict, problems: list[str]) -> None:
             problems.append("application %s was not published" % wanted["name"])
             continue
         if (app["connectorGroup"] or "").lower() != wanted["connector_group"].lower():
-            problems.append("application %s is in group %s, expected %s" % (wanted["name"], app["connectorGroup"],
-                                                                           wanted["connector_group"]))
+            problems.append("application %s is in group %s, expected %s"
+                            % (wanted["name"], app["connectorGroup"], wanted["connector_group"]))
         want_sso = "onPremisesKerberos" if wanted.get("kerberos_spn") else "none"
         if app["singleSignOnMode"] != want_sso or app["kerberosServicePrincipalName"] != wanted.get("kerberos_spn"):
             problems.append("application %s has single sign-on %s/%s, expected %s/%s" % (

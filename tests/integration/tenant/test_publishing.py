@@ -133,3 +133,19 @@ def test_certificate_secrets_never_shown(lab, tmp_path):
                 assert all(s not in text for s in secrets), path
     rerun = lab.run("publish.yml", _vars(lab, applications))
     assert rerun.rc == 0 and rerun.results["results"]["results"][0]["changed"] is False
+
+
+@pytest.mark.parametrize("external_url, words", [
+    ("https://intranet-fabrikam.msappproxy.net/", ["wrong msappproxy.net name", "'%s'" % SUFFIX]),
+    ("https://INTRANET%s/" % SUFFIX, ["must be lower case", "DuplicateValueInDifferentCase"]),
+])
+def test_url_rule_fails_with_fix_before_any_write(lab, external_url, words):
+    applications = [{"name": "Rules", "external_url": external_url, "internal_url": "http://rules.contoso.example/",
+                     "connector_group": "East"}]
+    lab.admin.reset_counts()
+    run = lab.run("publish.yml", _vars(lab, applications))
+    assert run.rc == 2
+    for word in words:
+        assert word in run.output
+    assert lab.counts()["totals"]["graph_writes"] == 0
+    assert lab.state()["applications"] == []

@@ -26,7 +26,6 @@ are injectable faults (kinds ``404_after`` and ``404``), not random.
 from __future__ import annotations
 
 import base64
-import datetime
 import hashlib
 import ipaddress
 import uuid

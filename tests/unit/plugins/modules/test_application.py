@@ -118,8 +118,8 @@ def _app(**extra):
 
 def test_publish_then_rerun_is_free_of_writes(lab, run):
     user = lab.users["admin"]["object_id"]
-    out = run(application, _app(single_sign_on_mode="onPremisesKerberos", kerberos_spn="HTTP/intranet.contoso.example",
-                                 assignments=[user]))
+    out = run(application, _app(single_sign_on_mode="onPremisesKerberos",
+                                kerberos_spn="HTTP/intranet.contoso.example", assignments=[user]))
     assert not out.failed, out.result
     assert out.result["changed"] is True
     app = _published(lab, "Intranet")
@@ -170,8 +170,8 @@ def test_settings_change_is_one_patch_and_defaults_are_microsofts(lab, run):
     view = first.result["application"]
     assert (view["pre_authentication"], view["secure_cookie"], view["http_only_cookie"], view["persistent_cookie"],
             view["translate_host_header"], view["translate_links_in_body"], view["application_server_timeout"],
-            view["backend_certificate_validation"]) == ("aadPreAuthentication", True, False, False, True, False,
-                                                         "default", True)
+            view["backend_certificate_validation"]) == (
+        "aadPreAuthentication", True, False, False, True, False, "default", True)
     assert _published(lab, "Intranet")["connectorGroup"] == "Default"
     lab.admin.reset_counts()
     out = run(application, _app(connector_group=None, pre_authentication="passthru", application_server_timeout="long"))
@@ -200,13 +200,13 @@ def test_moves_to_another_group_and_rename_by_object_id(lab, run):
 # ----------------------------------------------------------------- rules checked before any write
 
 @pytest.mark.parametrize("args, words", [
-    ({"external_url": "https://Intranet%s/" % SUFFIX}, ["must be lower case", "DuplicateValueInDifferentCase",
-                                                         "Use 'https://intranet%s/'" % SUFFIX]),
+    ({"external_url": "https://Intranet%s/" % SUFFIX},
+     ["must be lower case", "DuplicateValueInDifferentCase", "Use 'https://intranet%s/'" % SUFFIX]),
     ({"external_url": "https://intranet%s:8443/" % SUFFIX}, ["has a port", "Remove the port"]),
-    ({"external_url": "https://intranet-fabrikam.msappproxy.net/"}, ["wrong msappproxy.net name", SUFFIX,
-                                                                    "ExternalUrl_InvalidAsciiRules"]),
-    ({"external_url": "https://intranet.unverified.example/"}, ["not on a verified domain", "apps.contoso.example",
-                                                               "Custom domain names"]),
+    ({"external_url": "https://intranet-fabrikam.msappproxy.net/"},
+     ["wrong msappproxy.net name", SUFFIX, "ExternalUrl_InvalidAsciiRules"]),
+    ({"external_url": "https://intranet.unverified.example/"},
+     ["not on a verified domain", "apps.contoso.example", "Custom domain names"]),
     ({"internal_url": "http://10.0.0.5/"}, ["uses an IP address", "host name"]),
     ({"internal_url": "intranet"}, ["internal_url 'intranet' is not an absolute URL"]),
     ({"connector_group": "Empty"}, ["has no active connector", "conn2.contoso.example inactive",
