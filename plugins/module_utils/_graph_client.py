@@ -5,7 +5,8 @@
 
 Internal to the collection: its API may change without notice.
 
-Only the beta ``onPremisesPublishingProfiles/applicationProxy`` endpoints are wrapped; Microsoft
+The beta ``onPremisesPublishingProfiles/applicationProxy`` endpoints are wrapped, and the application
+calls that publish an on-premises app (templates, applications, service principals); Microsoft
 documents them as delegated-only, so the client never asks for or handles credentials, it is given
 a bearer token. It retries throttling (429, honouring Retry-After) and transient failures (5xx,
 connection resets) within a bound on both the number of tries and the total time, follows
@@ -19,6 +20,7 @@ import email.utils
 import random
 import time
 from collections import Counter
+from urllib.parse import quote, urlencode
 
 try:
     import requests
@@ -223,6 +225,10 @@ class GraphClient:
         self._cache[path] = items
         return items
 
+    def forget(self):
+        """Drop the cached reads, to poll for an object a write made but Graph does not show yet."""
+        self._cache.clear()
+
     def _write(self, method, path, action, subject=None, body=None, idempotent=True):
         self._cache.clear()
         return self.request(method, path, action, subject, body=body, idempotent=idempotent)
@@ -284,6 +290,84 @@ class GraphClient:
                            "move connector '%s' into connector group '%s'" % (connector_id, group_id),
                            "connector '%s' or connector group '%s'" % (connector_id, group_id),
                            body=self._ref("connectorGroups", group_id))
+
+    # ------------------------------------------------------- published applications
+    # Microsoft's Graph tutorial (application-proxy-configure-api): applications are read on beta, where
+    # alone onPremisesPublishing exists; identifier URI, redirect URI and home page are written on v1.0.
+
+    APP_SELECT = "id,appId,displayName,applicationTemplateId,identifierUris,web,onPremisesPublishing"
+
+    def _api(self, version, path):
+        return "%s/%s%s" % (self.graph_endpoint, version, path)
+
+    def find_applications(self, template_id, display_name=None):
+        """Applications made from the template (with that display name, ignoring case)."""
+        text = "applicationTemplateId eq '%s'" % _odata(template_id)
+        if display_name is not None:
+            text += " and displayName eq '%s'" % _odata(display_name)
+        query = urlencode({"$filter": text, "$select": self.APP_SELECT}, quote_via=quote, safe="$',")
+        return self._get_all(self._api("beta", "/applications?" + query), "look up the published applications")
+
+    def get_application(self, object_id):
+        subject = "application '%s'" % object_id
+        return self._get(self._api("beta", "/applications/%s?$select=%s" % (_seg(object_id), self.APP_SELECT)),
+                         "read " + subject, subject)
+
+    def instantiate(self, template_id, display_name):
+        return self._write("POST", self._api("v1.0", "/applicationTemplates/%s/instantiate" % _seg(template_id)),
+                           "create application '%s' from the on-premises application template" % display_name,
+                           body={"displayName": display_name}, idempotent=False)
+
+    def update_application(self, object_id, body, beta=False):
+        subject = "application '%s'" % object_id
+        return self._write("PATCH", self._api("beta" if beta else "v1.0", "/applications/%s" % _seg(object_id)),
+                           "update " + subject, subject, body=body)
+
+    def delete_application(self, object_id):
+        subject = "application '%s'" % object_id
+        return self._write("DELETE", self._api("v1.0", "/applications/%s" % _seg(object_id)), "delete " + subject,
+                           subject)
+
+    def application_connector_group(self, object_id):
+        subject = "application '%s'" % object_id
+        return self._get(self._api("beta", "/applications/%s/connectorGroup" % _seg(object_id)),
+                         "read the connector group of " + subject, subject)
+
+    def set_application_connector_group(self, object_id, group_id):
+        subject = "application '%s'" % object_id
+        return self._write("PUT", self._api("beta", "/applications/%s/connectorGroup/$ref" % _seg(object_id)),
+                           "assign %s to connector group '%s'" % (subject, group_id), subject,
+                           body=self._ref("connectorGroups", group_id))
+
+    def _sp_path(self, app_id):
+        return self._api("v1.0", "/servicePrincipals(appId='%s')" % _seg(app_id))
+
+    def service_principal(self, app_id):
+        subject = "the service principal of application '%s'" % app_id
+        return self._get(self._sp_path(app_id), "read " + subject, subject)
+
+    def app_role_assignments(self, app_id):
+        subject = "the service principal of application '%s'" % app_id
+        return self._get_all(self._sp_path(app_id) + "/appRoleAssignedTo", "list the users and groups assigned to "
+                             "application '%s'" % app_id, subject)
+
+    def add_app_role_assignment(self, sp_id, principal_id, app_role_id):
+        return self._write("POST", self._api("v1.0", "/servicePrincipals/%s/appRoleAssignedTo" % _seg(sp_id)),
+                           "assign principal '%s' to the application" % principal_id,
+                           "principal '%s'" % principal_id, idempotent=False,
+                           body={"principalId": principal_id, "resourceId": sp_id, "appRoleId": app_role_id})
+
+    def remove_app_role_assignment(self, sp_id, assignment_id):
+        return self._write("DELETE", self._api("v1.0", "/servicePrincipals/%s/appRoleAssignedTo/%s"
+                                               % (_seg(sp_id), _seg(assignment_id))),
+                           "remove an assignment from the application")
+
+    def list_domains(self):
+        return self._get_all(self._api("v1.0", "/domains"), "list the tenant's domains")
+
+
+def _odata(text):
+    return str(text).replace("'", "''")
 
 
 def _seg(value):

@@ -7,13 +7,19 @@
 2. run entra.app_proxy.site: every host that passes preflight must end registered, active and in its
    group, and only the hosts the lab marks as failing preflight may fail;
 3. run it again: changed=0 everywhere, no download, no registration, no Graph write;
-4. print per-host results, the tenant's groups and connectors (admin view) and round trips per host.
+4. check the applications of lab_vars.yml: published in their groups, the Kerberos one with its SPN in the
+   tenant AND on the KCD host's computer account in AD (one variable, both halves of KCD);
+5. print per-host results, the tenant's groups and connectors, each application's external URL, group and
+   single sign-on mode (admin view) and round trips per host.
 
 Exit status 0 only when every check passed.
 """
 from __future__ import annotations
 
+import json
 import sys
+
+import yaml
 
 import labrun
 
@@ -57,6 +63,48 @@ def check_first_run(run: labrun.Run, state: dict, problems: list[str]) -> set[st
     return good
 
 
+KCD_HOST = "win2019-kcd"
+
+
+def lab_applications() -> list[dict]:
+    return yaml.safe_load(labrun.LAB_VARS.read_text()).get("app_proxy_applications") or []
+
+
+def check_applications(state: dict, problems: list[str]) -> None:
+    published = {a["displayName"]: a for a in state.get("published", [])}
+    for wanted in lab_applications():
+        app = published.get(wanted["name"])
+        if app is None or not app.get("externalUrl"):
+            problems.append("application %s was not published" % wanted["name"])
+            continue
+        if (app["connectorGroup"] or "").lower() != wanted["connector_group"].lower():
+            problems.append("application %s is in group %s, expected %s"
+                            % (wanted["name"], app["connectorGroup"], wanted["connector_group"]))
+        want_sso = "onPremisesKerberos" if wanted.get("kerberos_spn") else "none"
+        if app["singleSignOnMode"] != want_sso or app["kerberosServicePrincipalName"] != wanted.get("kerberos_spn"):
+            problems.append("application %s has single sign-on %s/%s, expected %s/%s" % (
+                wanted["name"], app["singleSignOnMode"], app["kerberosServicePrincipalName"], want_sso,
+                wanted.get("kerberos_spn")))
+    spns = [a["kerberos_spn"] for a in lab_applications() if a.get("kerberos_spn")]
+    account = kcd_account()
+    delegated = (account or {}).get("attributes", {}).get("msds-allowedtodelegateto", [])
+    if spns and sorted(delegated) != sorted(spns):
+        problems.append("%s may delegate to %s in AD, expected %s" % (KCD_HOST, delegated, spns))
+
+
+def publish_requests(counts1: dict, counts2: dict) -> int:
+    """Graph requests of the application endpoints made by the second run."""
+    keys = [k for k in counts2["endpoints"] if "/applications" in k or "servicePrincipals" in k or "/domains" in k]
+    return sum(counts2["endpoints"][k] - counts1["endpoints"].get(k, 0) for k in keys)
+
+
+def kcd_account() -> dict | None:
+    path = labrun.STATE / "_domains.json"
+    if not path.exists():
+        return None
+    return json.loads(path.read_text()).get("contoso.example", {}).get("computers", {}).get(KCD_HOST)
+
+
 def check_second_run(run: labrun.Run, before: dict, after: dict, trips: dict, good: set[str],
                      problems: list[str], notes: list[str]) -> None:
     for host in sorted(good):
@@ -96,6 +144,17 @@ def summary(first: labrun.Run, second: labrun.Run, state: dict, trips1: dict, tr
         lines.append("  %-20s %s" % (group, ", ".join(sorted(by_group.get(group, []))) or "-"))
     lines.append("  registrations: %s, installer downloads: %s" % (
         state["registrations_succeeded"], state.get("installer", {}).get("downloads")))
+    lines.append("== published applications (fake tenant admin view) ==")
+    for app in sorted(state.get("published", []), key=lambda a: a["displayName"]):
+        sso = app["singleSignOnMode"] or "none"
+        if app.get("kerberosServicePrincipalName"):
+            sso += " (SPN %s)" % app["kerberosServicePrincipalName"]
+        lines.append("  %-20s %-48s group %-10s single sign-on %s" % (
+            app["displayName"], app["externalUrl"], app["connectorGroup"], sso))
+    account = kcd_account()
+    if account:
+        lines.append("  KCD: %s may delegate to %s (AD msDS-AllowedToDelegateTo)" % (
+            KCD_HOST, ", ".join(account.get("attributes", {}).get("msds-allowedtodelegateto", [])) or "nothing"))
     return "\n".join(lines)
 
 
@@ -111,6 +170,7 @@ def main() -> int:
         state1 = admin.state()
         counts1 = admin.counts()
         good = check_first_run(first, state1, problems)
+        check_applications(state1, problems)
 
         second = labrun.run_playbook(PLAYBOOK)
         print(second.output)
@@ -119,7 +179,12 @@ def main() -> int:
         counts2 = admin.counts()
         check_second_run(second, dict(state1, counts=counts1), dict(state2, counts=counts2), trips2, good, problems,
                          notes)
+        apps = len(lab_applications())
+        app_requests = publish_requests(counts1, counts2)
+        if app_requests > 3 * apps:
+            problems.append("second run: %d Graph requests for %d applications (budget 3 each)" % (app_requests, apps))
     print(summary(first, second, state2, trips1, trips2))
+    print("  second run: %d Graph requests for %d applications (budget %d), no write" % (app_requests, apps, 3 * apps))
     for note in notes:
         print("TARGET MISSED: " + note)
     if problems:
@@ -127,7 +192,8 @@ def main() -> int:
         for p in problems:
             print("  - " + p)
         return 1
-    print("\nLAB PASSED: %d hosts registered and grouped, second run changed=0." % len(good))
+    print("\nLAB PASSED: %d hosts registered and grouped, %d applications published, second run changed=0."
+          % (len(good), len(lab_applications())))
     return 0
 
 

@@ -29,9 +29,10 @@ class AdminClient:
     def reset(self, tokens: bool = False, seed: bool = True) -> dict:
         return self._call("POST", "/reset", {"tokens": tokens, "seed": seed})
 
-    def seed(self, groups=(), connectors=(), applications=()) -> dict:
-        return self._call("POST", "/seed", {"groups": list(groups), "connectors": list(connectors),
-                                            "applications": list(applications)})
+    def seed(self, groups=(), connectors=(), applications=(), **publishing) -> dict:
+        """publishing: customDomains, directoryGroups, templateApplications (fake_tenant/apps.py seed)."""
+        return self._call("POST", "/seed", dict({"groups": list(groups), "connectors": list(connectors),
+                                                 "applications": list(applications)}, **publishing))
 
     def set_connector_status(self, connector_id: str, status: str, version: str | None = None) -> dict:
         body = {"status": status}

@@ -21,7 +21,7 @@ DEFAULT_REGISTRATION_SCOPE = "https://proxy.cloudwebappproxy.net/registerapp/use
 GRAPH_ALIASES = ("https://graph.microsoft.com", "00000003-0000-0000-c000-000000000000")
 REGIONS = ("nam", "eur", "aus", "asia", "ind")
 CONNECTOR_STATUSES = ("active", "inactive")
-FAULT_KINDS = ("429", "503", "delay", "expire_token", "never_approve", "refuse_consent", "reset")
+FAULT_KINDS = ("404", "404_after", "429", "503", "delay", "expire_token", "never_approve", "refuse_consent", "reset")
 # Faults that fire only where their rule is checked, never through the generic per-request fault.
 TARGETED_FAULTS = ("never_approve", "refuse_consent")
 
@@ -166,6 +166,9 @@ class Tenant:
             self.groups: dict[str, dict] = {}
             self.connectors: dict[str, dict] = {}
             self.applications: dict[str, dict] = {}
+            self.service_principals: dict[str, dict] = {}   # publishing: fake_tenant/apps.py
+            self.directory_groups: dict[str, dict] = {}
+            self.custom_domains: list[str] = []
             self.device_codes: dict[str, dict] = {}
             self.faults: list[Fault] = []
             self.reset_counts()
@@ -231,21 +234,21 @@ class Tenant:
 
     def add_application(self, display_name: str, group: str | None = None, external_url: str | None = None,
                         internal_url: str | None = None, app_id: str | None = None) -> dict:
+        """A published application (made from the on-premises template), for seeding."""
+        from .apps import PUBLISHING_DEFAULTS, new_application
+
         target = self.find_group(group) if group else self.groups[self.default_group_id]
         if target is None:
             raise ValueError("no connector group %r" % group)
         slug = "".join(ch for ch in display_name.lower() if ch.isalnum()) or "app"
-        application = {
-            "id": app_id or new_id(), "appId": new_id(), "displayName": display_name,
-            "onPremisesPublishing": {
-                "externalUrl": external_url or "https://%s-%s.msappproxy.net/" % (slug, self.domain.split(".")[0]),
-                "internalUrl": internal_url or "http://%s.%s/" % (slug, self.domain),
-                "externalAuthenticationType": "aadPreAuthentication",
-                "isOnPremPublishingEnabled": True,
-            },
-            "_group": target["id"],
-        }
-        self.applications[application["id"]] = application
+        application, _sp = new_application(self, display_name, app_id=app_id)
+        external = external_url or "https://%s-%s.msappproxy.net/" % (slug, self.domain.split(".")[0])
+        application["identifierUris"] = [external.rstrip("/")]
+        application["web"] = {"homePageUrl": external, "redirectUris": [external], "logoutUrl": None}
+        application["onPremisesPublishing"] = dict(
+            PUBLISHING_DEFAULTS, externalUrl=external, internalUrl=internal_url or "http://%s.%s/" % (slug, self.domain))
+        application["_group"] = target["id"]
+        application["_explicit_group"] = group is not None
         return application
 
     def seed(self, data: dict) -> dict:
@@ -262,7 +265,17 @@ class Tenant:
                 made["applications"].append(self.add_application(
                     item["displayName"], item.get("group"), item.get("externalUrl"), item.get("internalUrl"),
                     item.get("id")))
-        return {k: [public(o) for o in v] for k, v in made.items()}
+            from .apps import seed as seed_publishing
+
+            extra = seed_publishing(self, data)
+        out = {k: [public(o) for o in v] for k, v in made.items()}
+        out.update(extra)
+        return out
+
+    def published(self) -> list[dict]:
+        from .apps import admin_view
+
+        return admin_view(self)
 
     def snapshot(self) -> dict:
         with self.lock:
@@ -275,6 +288,7 @@ class Tenant:
                 "connectors": [dict(public(c), group_id=c["_group"]) for c in self.connectors.values()],
                 "memberships": {c["id"]: c["_group"] for c in self.connectors.values()},
                 "applications": [dict(public(a), group_id=a["_group"]) for a in self.applications.values()],
+                "published": self.published(),
                 "device_codes": [{"user_code": d["user_code"], "client_id": d["client_id"], "status": d["status"],
                                   "user": d["user_key"], "never_approve": d["never_approve"],
                                   "created": utc_iso(d["created"]), "expires": utc_iso(d["expires_at"])}

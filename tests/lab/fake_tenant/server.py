@@ -70,9 +70,9 @@ GRAPH = "/beta/onPremisesPublishingProfiles/applicationProxy"
 
 
 def _routes() -> list[Route]:
-    from . import admin, graph, identity, registration
+    from . import admin, apps, graph, identity, registration
 
-    table = identity.ROUTES + graph.ROUTES + registration.ROUTES + admin.ROUTES
+    table = identity.ROUTES + graph.ROUTES + apps.ROUTES + registration.ROUTES + admin.ROUTES
     return [Route(*row) for row in table]
 
 
@@ -181,6 +181,9 @@ class _Handler(BaseHTTPRequestHandler):
             resp, fault_kind = self._fault(fake, req) if counted and method != "HEAD" else (None, None)
             if resp is None:
                 resp = self._handle(fake, req)
+                if fault_kind == "404_after" and resp is not RESET and resp.status < 400:
+                    # done, but answered as if it was not: Graph's instantiate does this
+                    resp = graph_error(req, 404, "Request_ResourceNotFound", "Resource not found.")
         status = 0 if resp is RESET else resp.status
         template = ("%s %s" % (method, route.template)) if route else None
         fake.log_request(method, parts.path, template, status, started, fault_kind)
@@ -201,6 +204,11 @@ class _Handler(BaseHTTPRequestHandler):
                 time.sleep(fault.delay)
             elif fault.kind in ("429", "503"):
                 resp = _fault_response(req, fault)
+            elif fault.kind == "404":
+                # not yet readable: replication behind a write that succeeded
+                resp = graph_error(req, 404, "Request_ResourceNotFound",
+                                   "Resource '%s' does not exist or one of its queried reference-property objects "
+                                   "are not present." % req.path.rsplit("/", 1)[-1])
             elif fault.kind == "reset":
                 resp = RESET
             elif fault.kind == "expire_token":
