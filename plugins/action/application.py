@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleError
 
-from ansible_collections.entra.app_proxy.plugins.plugin_utils._graph_action import MASK, GraphActionBase
+from ansible_collections.entra.app_proxy.plugins.plugin_utils._graph_action import GraphActionBase
+from ansible_collections.entra.app_proxy.plugins.plugin_utils._token_action import MASK
 
 
 class ActionModule(GraphActionBase):
     MODULE = "application"
 
-    def _module_args(self, settings, token):
-        args = super()._module_args(settings, token)
+    def _module_args(self, settings, token, params):
+        args = super()._module_args(settings, token, params)
         if args.get("pfx_path"):
             try:
                 args["pfx_path"] = self._find_needle("files", args["pfx_path"])
