@@ -7,7 +7,7 @@ import datetime
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.entra.app_proxy.plugins.plugin_utils import _host_facts
+from ansible_collections.entra.app_proxy.plugins.plugin_utils import _host_facts, _x509
 
 MODULE_NAME = "entra.app_proxy.server_info"
 
@@ -47,7 +47,11 @@ class ActionModule(ActionBase):
             result.update(module)
             return result
         raw = module["raw"]
-        result.update(_host_facts.decode(raw, datetime.datetime.now(datetime.timezone.utc)))
+        try:
+            result.update(_host_facts.decode(raw, datetime.datetime.now(datetime.timezone.utc)))
+        except _x509.MissingCryptography as e:
+            result.update(failed=True, msg=str(e))
+            return result
         result.update(changed=False, raw=raw)
         for key in ("warnings", "deprecations"):
             if module.get(key):

@@ -21,10 +21,13 @@ if ($null -ne $existing) {
     $existing.Dispose()
 }
 elseif (-not $module.CheckMode) {
+    # The parent stays a normal key: under a volatile parent no other program could create a stable key.
+    $parent = [Microsoft.Win32.Registry]::LocalMachine.CreateSubKey($path.Substring(0, $path.LastIndexOf('\')))
     # Volatile: the key lives in memory only and is gone after the next restart, so no clock is compared.
-    $key = [Microsoft.Win32.Registry]::LocalMachine.CreateSubKey($path, [Microsoft.Win32.RegistryKeyPermissionCheck]::ReadWriteSubTree,
+    $key = $parent.CreateSubKey($path.Substring($path.LastIndexOf('\') + 1), [Microsoft.Win32.RegistryKeyPermissionCheck]::ReadWriteSubTree,
         [Microsoft.Win32.RegistryOptions]::Volatile)
     $key.Dispose()
+    $parent.Dispose()
 }
 
 $module.ExitJson()

@@ -105,4 +105,3 @@ def inet_settings(blob: bytes | None) -> dict[str, t.Any]:
     if flags & INET_SETUP_SCRIPT and script:
         info["auto_config_url"] = script
     return info
-

@@ -18,7 +18,10 @@ import hashlib
 import struct
 import typing as t
 
-from cryptography import x509
+try:
+    from cryptography import x509
+except ImportError:  # reported when a certificate is parsed, so the action fails with the fix
+    x509 = None
 
 CERT_CERT_PROP_ID = 32
 _HEADER = struct.Struct("<III")
@@ -26,6 +29,10 @@ _HEADER = struct.Struct("<III")
 
 class CertificateError(ValueError):
     """The bytes are not a certificate or a serialized store element holding one."""
+
+
+class MissingCryptography(RuntimeError):
+    """The controller lacks the Python package cryptography."""
 
 
 def store_element_properties(blob: bytes) -> dict[int, bytes]:
@@ -54,12 +61,12 @@ def der_from_store_element(blob: bytes) -> bytes:
     return props[CERT_CERT_PROP_ID]
 
 
-def _name(name: x509.Name) -> str:
+def _name(name: t.Any) -> str:
     # Windows shows the most specific part first, separated by ", " (X509Certificate2.Issuer).
     return ", ".join(rdn.rfc4514_string() for rdn in reversed(name.rdns))
 
 
-def _not_after(cert: x509.Certificate) -> datetime.datetime:
+def _not_after(cert: t.Any) -> datetime.datetime:
     value = getattr(cert, "not_valid_after_utc", None)
     if value is None:  # cryptography < 42
         value = cert.not_valid_after.replace(tzinfo=datetime.timezone.utc)
@@ -68,6 +75,9 @@ def _not_after(cert: x509.Certificate) -> datetime.datetime:
 
 def certificate_facts(der: bytes) -> dict[str, t.Any]:
     """Thumbprint, subject, issuer and NotAfter of a DER certificate."""
+    if x509 is None:
+        raise MissingCryptography("Reading the connector's trust certificate needs the Python package cryptography on the "
+                                  "controller: install it (pip install cryptography) in the Python that runs Ansible.")
     try:
         cert = x509.load_der_x509_certificate(der)
     except ValueError as e:

@@ -2,7 +2,6 @@
 """The simulated server_info answers in Windows' formats, and the collection's own decoding reads them."""
 from __future__ import annotations
 
-import copy
 import datetime
 import os
 import re

@@ -66,3 +66,12 @@ def test_module_failure_is_passed_through():
 ])
 def test_normalize_since(given, wanted):
     assert normalize_since(given) == wanted
+
+
+def test_missing_cryptography_fails_with_the_fix(monkeypatch):
+    from ansible_collections.entra.app_proxy.plugins.plugin_utils import _x509
+    monkeypatch.setattr(_x509, "x509", None)
+    recorded = json.loads((FIXTURES / "registered-machine-store.json").read_text())
+    action, _calls = make_action({}, dict(recorded, changed=False))
+    result = action.run(task_vars={})
+    assert result["failed"] and "pip install cryptography" in result["msg"]
