@@ -113,7 +113,9 @@ def test_second_run_reads_each_host_once(lab):
     """verify reuses the preflight's read of a healthy host: one server_info per host on a no-change rerun."""
     for host in good_hosts(lab):
         by_module = lab["trips2"]["hosts"][host]["by_module"]
-        assert by_module.get("entra.app_proxy.server_info") == 1, (host, by_module)
+        # site has the connector role read a KCD host again, as a domain join may have renamed it.
+        kcd = bool(labrun.hostvars(host).get("app_proxy_kcd_enabled"))
+        assert by_module.get("entra.app_proxy.server_info") == 1 + kcd, (host, by_module)
         assert lab["trips1"]["hosts"][host]["by_module"].get("entra.app_proxy.server_info", 0) >= 2, host
 
 
