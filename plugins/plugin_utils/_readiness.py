@@ -170,8 +170,8 @@ class _Host:
             detail = ".NET strong crypto and system default TLS versions are on, so Windows PowerShell 5.1 offers TLS 1.2."
         else:
             detail = ("Not as Microsoft documents: %s. The connector service uses TLS 1.2 without them, but Windows "
-                      "PowerShell 5.1, which runs the connector's registration script, then offers only TLS 1.0, "
-                      "which Microsoft's sign-in endpoints refuse." % ", ".join(
+                      "PowerShell 5.1, which runs the connector's registration script, then offers only SSL 3.0 and "
+                      "TLS 1.0, which Microsoft's sign-in endpoints refuse." % ", ".join(
                           "%s is %s" % (s["label"], "absent" if self.tls[s["key"]] is None else self.tls[s["key"]])
                           for s in missing))
             if fixed:
