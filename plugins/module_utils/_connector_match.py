@@ -30,7 +30,7 @@ def match_machine_name(connectors, machine_name, key="machineName"):
     exact = [c for c in connectors if _name(c, key) == wanted]
     if exact or "." in wanted:
         return exact
-    return [c for c in connectors if _name(c, key).split(".")[0] == wanted]
+    return [c for c in connectors if _name(c, key).split(".", 1)[0] == wanted]
 
 
 def active_first(matches):
@@ -44,7 +44,7 @@ def connector_for_host(connectors, fqdn, host_name=None, key="machineName"):
     The FQDN is tried first; only when no connector has it is the short name tried. Among several
     matches the active one wins.
     """
-    for name in (fqdn, str(host_name or fqdn or "").split(".")[0]):
+    for name in (fqdn, str(host_name or fqdn or "").split(".", 1)[0]):
         matches = match_machine_name(connectors, name, key)
         if matches:
             return active_first(matches)[0]

@@ -170,8 +170,8 @@ class _Host:
             detail = ".NET strong crypto and system default TLS versions are on, so Windows PowerShell 5.1 offers TLS 1.2."
         else:
             detail = ("Not as Microsoft documents: %s. The connector service uses TLS 1.2 without them, but Windows "
-                      "PowerShell 5.1, which runs the connector's registration script, then offers only TLS 1.0, "
-                      "which Microsoft's sign-in endpoints refuse." % ", ".join(
+                      "PowerShell 5.1, which runs the connector's registration script, then offers only SSL 3.0 and "
+                      "TLS 1.0, which Microsoft's sign-in endpoints refuse." % ", ".join(
                           "%s is %s" % (s["label"], "absent" if self.tls[s["key"]] is None else self.tls[s["key"]])
                           for s in missing))
             if fixed:
@@ -281,8 +281,8 @@ class _Host:
     def endpoints_crl(self):
         tested, failed = self.crl_tested, self.crl_failed
         if not failed:
-            detail = "%d certificate revocation (CRL/OCSP) endpoints reachable on port 80 %s." % (len(tested),
-                                                                                                 self.proxy_text)
+            detail = "%d certificate revocation (CRL/OCSP) endpoints reachable on port 80 %s." % (
+                len(tested), self.proxy_text)
         else:
             detail = ("%d of %d certificate revocation (CRL/OCSP) endpoints unreachable on port 80 %s: %s. First error: "
                       "%s. The connector cannot check certificate revocation and fails its TLS connections." % (
@@ -330,8 +330,8 @@ class _Host:
             reasons = list(self.server.get("reboot_pending_reasons") or [])
             if self.fix_needs_reboot:
                 reasons.append("settings changed by this run")
-            detail = "A restart is pending (%s)%s" % (", ".join(reasons),
-                                                       "; the role restarts the host." if self.will_reboot else ".")
+            detail = "A restart is pending (%s)%s" % (
+                ", ".join(reasons), "; the role restarts the host." if self.will_reboot else ".")
         return _check("reboot", "warning", ok, detail,
                       "Restart the host before installing the connector, or set prerequisites_reboot_allowed: true.",
                       remediated=self.will_reboot)

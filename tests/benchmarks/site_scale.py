@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 entra.app_proxy maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""entra.app_proxy.site on 1, 10 and 50 lab hosts: round trips, Graph requests, downloads, sign-ins,
-wall time and controller CPU, for a first run and a rerun.
+"""entra.app_proxy.site on 1, 10 and 50 lab hosts: round trips, task executions, Graph requests, downloads,
+sign-ins, wall time and controller CPU, for a first run and a rerun.
 
     .venv/newest/bin/python tests/benchmarks/site_scale.py [--sizes 1 10 50] [--json out.json]
 
@@ -56,11 +56,14 @@ def measure(admin, n: int, cache: str, label: str) -> dict:
     bench = {h: v for h, v in trips.items() if h.startswith("bench")}
     failed = sorted(h for h, c in run.recap.items() if c["failed"] or c["unreachable"])
     per_host = [v.get("modules", 0) for v in bench.values()] or [0]
+    # Task executions per host as the play recap counts them (skipped and included tasks cost the controller too).
+    tasks = [sum(v for k, v in c.items() if k != "unreachable") for h, c in run.recap.items() if h.startswith("bench")] or [0]
     totals = counts["totals"]
     return {
         "hosts": n, "run": label, "rc": run.rc, "failed_hosts": failed,
         "changed_hosts": sorted(h for h, c in run.recap.items() if c["changed"] and h.startswith("bench")),
         "round_trips_per_host_max": max(per_host), "round_trips_per_host_avg": round(sum(per_host) / len(per_host), 1),
+        "tasks_per_host_max": max(tasks), "tasks_per_host_avg": round(sum(tasks) / len(tasks), 1),
         "downloads": sum(v.get("downloads", 0) for v in bench.values()),
         "graph_reads": totals.get("graph_reads", 0), "graph_writes": totals.get("graph_writes", 0),
         "token_requests": totals.get("token_requests", 0), "device_codes": totals.get("devicecode_requests", 0),
@@ -115,7 +118,8 @@ def main() -> int:
                     results.append(measure(admin, n, cache, "rerun"))
         finally:
             stop.set()
-    header = ("hosts", "run", "round_trips_per_host_max", "round_trips_per_host_avg", "downloads", "graph_reads",
+    header = ("hosts", "run", "round_trips_per_host_max", "round_trips_per_host_avg", "tasks_per_host_max",
+              "tasks_per_host_avg", "downloads", "graph_reads",
               "graph_writes", "device_codes", "token_requests", "wall_s", "cpu_s", "cpu_per_host_s")
     print(" | ".join(header))
     for r in results:

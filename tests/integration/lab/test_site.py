@@ -109,6 +109,16 @@ def test_second_run_changes_nothing(lab):
     assert lab["counts2"]["downloads_served"] == lab["counts1"]["downloads_served"]
 
 
+def test_second_run_reads_each_host_once(lab):
+    """verify reuses the preflight's read of a healthy host: one server_info per host on a no-change rerun."""
+    for host in good_hosts(lab):
+        by_module = lab["trips2"]["hosts"][host]["by_module"]
+        # site has the connector role read a KCD host again, as a domain join may have renamed it.
+        kcd = bool(labrun.hostvars(host).get("app_proxy_kcd_enabled"))
+        assert by_module.get("entra.app_proxy.server_info") == 1 + kcd, (host, by_module)
+        assert lab["trips1"]["hosts"][host]["by_module"].get("entra.app_proxy.server_info", 0) >= 2, host
+
+
 def test_second_run_state_is_the_same(lab):
     for host in good_hosts(lab):
         before = copy.deepcopy(lab["hosts1"][host])

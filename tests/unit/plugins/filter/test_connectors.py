@@ -72,8 +72,8 @@ SERVER = {
 }
 
 
-def verify(server=None, connectors=TENANT, **kwargs):
-    return FILTERS["verify_host"](server or SERVER, connectors, **kwargs)
+def verify(server=None, connectors="tenant", **kwargs):
+    return FILTERS["verify_host"](server or SERVER, TENANT if connectors == "tenant" else connectors, **kwargs)
 
 
 def test_verify_a_healthy_connector():
