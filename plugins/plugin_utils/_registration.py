@@ -210,7 +210,8 @@ class RegistrationAction(TokenActionBase):
 
     def _process_result(self, result, params, settings):
         out = self._facts_result(self._reason, params)
-        out.update((k, result.get(k)) for k in STREAMS if k in result)
+        # invocation stays where Ansible kept it; the base replaces win_powershell's (script, parameters) with the task's
+        out.update((k, result.get(k)) for k in STREAMS + ("invocation",) if k in result)
         status = result.get("result") if isinstance(result.get("result"), dict) else {}
         out["exit_code"] = status.get("exit_code")
         failure = registration_outcome(result)

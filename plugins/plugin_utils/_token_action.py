@@ -14,8 +14,8 @@ The walk, in :meth:`TokenActionBase.run`:
 4. get the token for :attr:`RESOURCE` (``graph`` or ``registration``) through the token broker;
 5. run :meth:`_module_name` with :meth:`_module_args`; when :meth:`_token_expired` says the service
    refused the token as expired, get a fresh one once and run the module again;
-6. :meth:`_process_result`, then ``invocation`` shows the task's own options (secrets masked), and every
-   secret (options, environment, tokens) is scrubbed from the whole result.
+6. :meth:`_process_result`; where the result keeps an ``invocation``, it shows the task's own options (secrets
+   masked), and every secret (options, environment, tokens) is scrubbed from the whole result.
 
 A subclass sets RESOURCE and overrides the hooks it needs; an action plugin file is then three lines.
 """
@@ -135,5 +135,8 @@ class TokenActionBase(ActionBase):
             return result
 
         result.update(finished)
-        result["invocation"] = {"module_args": mask_secrets(user_args)}
+        if "invocation" in result:
+            # Where Ansible keeps the module's invocation, it shows the task's own options, secrets masked,
+            # never the arguments this plugin built (the token).
+            result["invocation"] = {"module_args": mask_secrets(user_args)}
         return scrub(result, secrets)

@@ -85,7 +85,8 @@ def runs(*results):
 
     def execute(module_name=None, module_args=None, task_vars=None, **kwargs):
         seen.append((module_name, dict(module_args)))
-        return dict(results[len(seen) - 1], echo="got %s" % module_args["token"])
+        return dict(results[len(seen) - 1], echo="got %s" % module_args["token"],
+                    invocation={"module_args": dict(module_args)})
 
     return execute, seen
 
@@ -119,7 +120,7 @@ def test_check_task_can_finish_without_a_token():
 
     assert FakeBroker.calls == []
     action._execute_module.assert_not_called()
-    assert result["why"] == "nothing to do" and "processed" not in result
+    assert result["why"] == "nothing to do" and "processed" not in result and "invocation" not in result
 
 
 def test_check_task_failure_is_scrubbed_and_stops_before_sign_in():
