@@ -642,3 +642,14 @@ def test_unc_path_is_unreachable_without_become(rt_lab):
     run = lab.play(host, [become, show], roles=False)
     ok(run, host)
     assert "exists=True" in run.output
+
+
+def test_role_readme_renders_markup():
+    sys.path.insert(0, str(REPO / "tools"))
+    from role_readme import render_markup  # noqa: E402
+
+    assert render_markup("O(a=b), V(x), C(y), M(ns.c.m#module), RV(r), E(HOME), I(i), B(b)") == \
+        "`a=b`, `x`, `y`, `ns.c.m`, `r`, `$HOME`, *i*, **b**"
+    assert render_markup("L(the doc,https://example.org/x) U(https://example.org)") == \
+        "[the doc](https://example.org/x) <https://example.org>"
+    assert render_markup("TLS (1.2) and NOTE(x)") == "TLS (1.2) and NOTE(x)"
