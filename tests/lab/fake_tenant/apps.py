@@ -63,7 +63,7 @@ MAPPING_ATTRIBUTES = ("userPrincipalName", "onPremisesUserPrincipalName", "userP
                       "onPremisesUserPrincipalUsername", "onPremisesSAMAccountName")
 # What a new publication starts with (Graph docs onpremisespublishing.md defaults).
 PUBLISHING_DEFAULTS = {
-    "alternateUrl": None, "applicationServerTimeout": "default", "applicationType": "webapp",
+    "alternateUrl": None, "applicationServerTimeout": "default", "applicationType": None,
     "externalAuthenticationType": "aadPreAuthentication", "externalUrl": None, "internalUrl": None,
     "isAccessibleViaZTNAClient": False, "isBackendCertificateValidationEnabled": True,
     "isContinuousAccessEvaluationEnabled": True, "isDnsResolutionEnabled": False, "isHttpOnlyCookieEnabled": False,
