@@ -145,6 +145,8 @@ options:
         private key and its intermediate certificates.
       - Uploaded only when its thumbprint differs from the application's current certificate.
       - Only for an O(external_url) on a custom domain.
+      - A relative path is looked for as the controller looks for files (the role's or playbook's C(files/)).
+      - Not to be confused with O(certificate_path), the certificate that signs in to Graph.
     type: path
   pfx_password:
     description:

@@ -149,3 +149,16 @@ def test_url_rule_fails_with_fix_before_any_write(lab, external_url, words):
         assert word in run.output
     assert lab.counts()["totals"]["graph_writes"] == 0
     assert lab.state()["applications"] == []
+
+
+def test_play_groups_only_publishes_what_the_play_serves(lab):
+    applications = [{"name": "East app", "external_url": "https://eastapp%s/" % SUFFIX,
+                     "internal_url": "http://east.contoso.example/", "connector_group": "East"},
+                    {"name": "West app", "external_url": "https://westapp%s/" % SUFFIX,
+                     "internal_url": "http://west.contoso.example/", "connector_group": "West"}]
+    variables = dict(_vars(lab, applications), publish_play_groups_only=True, app_proxy_connector_group="east")
+    run = lab.run("publish.yml", variables)
+    assert run.rc == 0, run.output
+    assert [a["displayName"] for a in lab.state()["published"]] == ["East app"]
+    assert "Not published in this run, because no host of the play serves their connector group: West app" in \
+        " ".join(run.output.split())

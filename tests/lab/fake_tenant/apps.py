@@ -63,7 +63,7 @@ MAPPING_ATTRIBUTES = ("userPrincipalName", "onPremisesUserPrincipalName", "userP
                       "onPremisesUserPrincipalUsername", "onPremisesSAMAccountName")
 # What a new publication starts with (Graph docs onpremisespublishing.md defaults).
 PUBLISHING_DEFAULTS = {
-    "alternateUrl": None, "applicationServerTimeout": "default", "applicationType": "webapp",
+    "alternateUrl": None, "applicationServerTimeout": "default", "applicationType": None,
     "externalAuthenticationType": "aadPreAuthentication", "externalUrl": None, "internalUrl": None,
     "isAccessibleViaZTNAClient": False, "isBackendCertificateValidationEnabled": True,
     "isContinuousAccessEvaluationEnabled": True, "isDnsResolutionEnabled": False, "isHttpOnlyCookieEnabled": False,
@@ -234,8 +234,7 @@ def _certificate_metadata(req, key_credential, password_credential) -> dict:
     if key is None or cert is None:
         _fail(req, 400, "InvalidCertificate", "The certificate must be a PFX with its private key.")
 
-    def when(moment):
-        moment = getattr(moment, "replace")(tzinfo=None) if moment.tzinfo else moment
+    def when(moment):  # UTC either way (naive on older cryptography)
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     not_after = getattr(cert, "not_valid_after_utc", None) or cert.not_valid_after
