@@ -52,7 +52,7 @@ class ActionModule(ActionBase):
         except _x509.MissingCryptography as e:
             result.update(failed=True, msg=str(e))
             return result
-        result.update(changed=False, raw=raw)
+        result.update(changed=False, raw=raw, events_since=since or "")
         for key in ("warnings", "deprecations"):
             if module.get(key):
                 result[key] = module[key]

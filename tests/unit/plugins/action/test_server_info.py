@@ -42,6 +42,14 @@ def test_decodes_the_module_raw_facts_and_keeps_them():
     assert result["changed"] is False and result["raw"] == recorded["raw"]
     assert result["connector"]["layout"] == "new" and result["registration"]["state"] in ("registered", "expired")
     assert result["os"]["last_boot_time"] == "2026-11-27T06:00:00Z"
+    # the window the result holds, so a role reusing a shared read can tell whether it covers its own
+    assert result["events_since"] == "2026-11-27T08:00:00Z"
+
+
+def test_without_events_since_the_window_is_empty():
+    recorded = json.loads((FIXTURES / "registered-machine-store.json").read_text())
+    action, _calls = make_action({}, dict(recorded, changed=False))
+    assert action.run(task_vars={})["events_since"] == ""
 
 
 def test_bad_events_since_fails_before_the_host_is_asked():
