@@ -38,7 +38,7 @@ def _markup(match: re.Match) -> str:
         return "**%s**" % text
     if kind == "U":
         return "<%s>" % text
-    label, _, url = text.rpartition(",")
+    label, dummy, url = text.rpartition(",")
     return "[%s](%s)" % (label.strip(), url.strip()) if kind == "L" else label.strip()
 
 

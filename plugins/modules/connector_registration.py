@@ -13,8 +13,9 @@ description:
   - Registers the connector installed on a Windows Server with a Microsoft Entra tenant by running Microsoft's
     C(RegisterConnector.ps1) in token mode.
   - The registration token is a delegated token of an account with the Application Administrator role. This
-    action gets it on the controller with the authentication options below and hands it to the Windows host in memory only. The token is never on a command line, never written to the
-    host's disk, never logged and never returned.
+    action gets it on the controller with the authentication options below and hands it to the Windows host
+    in memory only. The token is never on a command line, never written to the host's disk, never logged and
+    never returned.
   - Whether to register is read from O(server_info), the result of M(entra.app_proxy.server_info) for the host.
     That module is the one place that decides the trust state (registered, expired, missing, not registered);
     this action registers unless it says V(registered), or when O(force=true). Nothing is signed in to and
