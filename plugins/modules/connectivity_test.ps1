@@ -89,12 +89,16 @@ Function Read-TlsHandshake {
     # The callback runs synchronously inside AuthenticateAsClient, on this thread.
     $callback = [System.Net.Security.RemoteCertificateValidationCallback]{
         param($source, $certificate, $chain, $policyErrors)
-        $Result.tls_issuer = $certificate.Issuer
-        $Result.tls_subject = $certificate.Subject
         $Result.tls_policy_errors = $policyErrors.ToString()
-        $Result.tls_chain_status = @($chain.ChainStatus | ForEach-Object {
-                @{ status = $_.Status.ToString(); information = $_.StatusInformation }
-            })
+        if ($null -ne $certificate) {
+            $Result.tls_issuer = $certificate.Issuer
+            $Result.tls_subject = $certificate.Subject
+        }
+        if ($null -ne $chain) {
+            $Result.tls_chain_status = @($chain.ChainStatus | ForEach-Object {
+                    @{ status = $_.Status.ToString(); information = $_.StatusInformation }
+                })
+        }
         return $true
     }
     $ssl = New-Object -TypeName System.Net.Security.SslStream -ArgumentList $Stream, $false, $callback
