@@ -24,8 +24,8 @@ def raw(host="login.microsoftonline.com", port=443, tls=True, **facts):
     return r
 
 
-def decide_one(item, proxy=None, trusted=TRUSTED):
-    return c.endpoint(item, proxy, 5, trusted)
+def decide_one(item, proxy=None, trusted=None):
+    return c.endpoint(item, proxy, 5, trusted or TRUSTED)
 
 
 def test_a_valid_direct_tls_endpoint_is_ok():
@@ -37,25 +37,25 @@ def test_a_valid_direct_tls_endpoint_is_ok():
 
 
 def test_a_plain_tcp_endpoint_has_no_tls_verdict():
-    result, _ = decide_one(raw(host="crl.microsoft.com", port=80, tls=False))
+    result = decide_one(raw(host="crl.microsoft.com", port=80, tls=False))[0]
     assert result["ok"] and result["tls_ok"] is None and result["tls_inspection_suspected"] is None
 
 
 def test_dns_failure_fails_a_direct_endpoint_with_the_resolver_message():
-    result, _ = decide_one(raw(host="x.invalid", dns_addresses=[], dns_error="No such host is known",
-                               tcp_connected=False, tls_issuer=None, tls_policy_errors=None))
+    result = decide_one(raw(host="x.invalid", dns_addresses=[], dns_error="No such host is known",
+                            tcp_connected=False, tls_issuer=None, tls_policy_errors=None))[0]
     assert not result["ok"] and not result["resolved"] and result["addresses"] == []
     assert result["error"] == "DNS lookup of x.invalid failed: No such host is known"
 
 
 def test_dns_timeout_is_named_with_the_timeout():
-    result, _ = decide_one(raw(dns_addresses=[], dns_timed_out=True, tcp_connected=False))
+    result = decide_one(raw(dns_addresses=[], dns_timed_out=True, tcp_connected=False))[0]
     assert not result["ok"] and "DNS lookup of login.microsoftonline.com timed out after 5 s" in result["error"]
 
 
 def test_through_a_proxy_a_local_dns_failure_does_not_fail_the_endpoint():
-    result, _ = decide_one(raw(dns_addresses=[], dns_error="No such host is known",
-                               proxy_status_line="HTTP/1.1 200 Connection established"), proxy=PROXY)
+    result = decide_one(raw(dns_addresses=[], dns_error="No such host is known",
+                            proxy_status_line="HTTP/1.1 200 Connection established"), proxy=PROXY)[0]
     assert result["ok"] and result["via_proxy"] and not result["resolved"]
     assert result["error"].startswith("DNS lookup")  # reported, not fatal
 
@@ -94,26 +94,26 @@ def test_a_refused_tunnel_fails_the_endpoint_and_ignores_the_handshake():
 
 
 def test_a_proxy_that_cannot_be_reached_is_named():
-    result, _ = decide_one(raw(tcp_connected=False, tcp_timed_out=True), proxy=PROXY)
+    result = decide_one(raw(tcp_connected=False, tcp_timed_out=True), proxy=PROXY)[0]
     assert not result["ok"] and result["error"] == "Tunnel through %s to login.microsoftonline.com:443 failed: timed out after 5 s" % PROXY
 
 
 def test_a_certificate_that_does_not_validate_fails_with_the_chain_status():
-    result, _ = decide_one(raw(tls_policy_errors="RemoteCertificateChainErrors",
-                               tls_chain_status=[{"status": "UntrustedRoot", "information": "A certificate chain processed, "
-                                                  "but terminated in a root certificate which is not trusted by the trust provider."}]))
+    result = decide_one(raw(tls_policy_errors="RemoteCertificateChainErrors",
+                            tls_chain_status=[{"status": "UntrustedRoot", "information": "A certificate chain processed, "
+                                               "but terminated in a root certificate which is not trusted by the trust provider."}]))[0]
     assert not result["ok"] and result["tcp_ok"] and result["tls_ok"] is False
     assert result["error"] == ("The certificate of login.microsoftonline.com:443 does not validate "
                                "(RemoteCertificateChainErrors: UntrustedRoot); issuer '%s'" % DIGICERT)
 
 
 def test_a_name_mismatch_fails():
-    result, _ = decide_one(raw(tls_policy_errors="RemoteCertificateNameMismatch, RemoteCertificateChainErrors"))
+    result = decide_one(raw(tls_policy_errors="RemoteCertificateNameMismatch, RemoteCertificateChainErrors"))[0]
     assert result["tls_ok"] is False and "(RemoteCertificateNameMismatch, RemoteCertificateChainErrors)" in result["error"]
 
 
 def test_a_failed_handshake_fails():
-    result, _ = decide_one(raw(tls_issuer=None, tls_policy_errors=None, tls_error="Unable to read data from the transport connection."))
+    result = decide_one(raw(tls_issuer=None, tls_policy_errors=None, tls_error="Unable to read data from the transport connection."))[0]
     assert not result["ok"] and result["tls_ok"] is False and result["tls_inspection_suspected"] is None
     assert result["error"] == "TLS 1.2 handshake with login.microsoftonline.com:443 failed: Unable to read data from the transport connection."
 
@@ -150,7 +150,7 @@ def test_decide_sums_up_and_collects_warnings():
     assert summary["all_ok"] is False and summary["proxy_used"] is None and len(warnings) == 1
     summary, warnings = c.decide({"endpoints": items[:1]}, "", 5, TRUSTED)
     assert summary["all_ok"] is True and summary["proxy_used"] is None and warnings == []
-    summary, _ = c.decide({"endpoints": []}, PROXY, 5, TRUSTED)
+    summary = c.decide({"endpoints": []}, PROXY, 5, TRUSTED)[0]
     assert summary == {"endpoints": [], "proxy_used": PROXY, "all_ok": True}
 
 
