@@ -17,10 +17,11 @@ $spec = @{
                 tls = @{ type = 'bool'; default = $false }
             }
         }
+        # Given by the action plugin after it validated the URL (plugins/plugin_utils/_proxy_url.py).
         proxy = @{ type = 'str' }
         timeout = @{ type = 'int'; default = 5 }
+        # Compared with the issuers on the controller (plugins/plugin_utils/_connectivity.py), not here.
         trusted_issuers = @{ type = 'list'; elements = 'str'; default = @('Microsoft', 'DigiCert') }
-        use_winhttp_proxy = @{ type = 'bool'; default = $false }
     }
     supports_check_mode = $true
 }
@@ -28,12 +29,11 @@ $spec = @{
 $module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
 $module.Result.changed = $false
 
-$endpoints = $module.Params.endpoints
-$proxy = $module.Params.proxy
-$timeout = $module.Params.timeout
-$trustedIssuers = $module.Params.trusted_issuers
-$useWinHttpProxy = $module.Params.use_winhttp_proxy
-$timeoutMs = $timeout * 1000
+$proxyUri = $null
+if ($module.Params.proxy) {
+    $proxyUri = [Uri]$module.Params.proxy
+}
+$timeoutMs = $module.Params.timeout * 1000
 
 Function Get-InnerMessage {
     <# .NET errors reach PowerShell wrapped in MethodInvocationException; the cause is innermost. #>
@@ -46,43 +46,8 @@ Function Get-InnerMessage {
     return $exception.Message
 }
 
-Function Get-WinHttpProxyUrl {
-    <# Returns the WinHTTP proxy as http://host:port, or $null for direct access. #>
-    [CmdletBinding()]
-    param ()
-    $path = 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections'
-    $key = Get-Item -LiteralPath $path -ErrorAction SilentlyContinue
-    if ($null -eq $key) {
-        return $null
-    }
-    $blob = $key.GetValue('WinHttpSettings', $null)
-    if ($null -eq $blob -or $blob.Length -lt 20) {
-        return $null
-    }
-    $flags = [BitConverter]::ToInt32($blob, 8)
-    $length = [BitConverter]::ToInt32($blob, 12)
-    if (($flags -band 2) -eq 0 -or $length -le 0) {
-        return $null
-    }
-    $value = [System.Text.Encoding]::ASCII.GetString($blob, 16, $length)
-    # A per-scheme list looks like "http=p1:80;https=p2:8080"; the connector's traffic is https.
-    foreach ($part in $value.Split(';')) {
-        if ($part.StartsWith('https=')) {
-            $value = $part.Substring(6)
-        }
-    }
-    if ($value.Contains('=')) {
-        $value = $value.Split(';')[0].Split('=')[1]
-    }
-    # netsh winhttp set proxy also accepts a value with its scheme (http://p:8080); keep it whole.
-    if ($value.Contains('://')) {
-        return $value
-    }
-    return "http://$value"
-}
-
 Function Open-Connection {
-    <# Opens a TCP connection, with a timeout that TcpClient.Connect lacks. #>
+    <# Opens a TCP connection, with a timeout that TcpClient.Connect lacks; $null when it timed out. #>
     [CmdletBinding()]
     param ([String]$HostName, [int]$Port, [int]$TimeoutMs)
     # TcpClient() is IPv4 only; a dual-mode IPv6 socket reaches IPv4 and IPv6 addresses alike.
@@ -91,7 +56,7 @@ Function Open-Connection {
     $attempt = $client.BeginConnect($HostName, $Port, $null, $null)
     if (-not $attempt.AsyncWaitHandle.WaitOne($TimeoutMs)) {
         $client.Close()
-        throw "timed out after $($TimeoutMs / 1000) s"
+        return $null
     }
     $client.EndConnect($attempt)
     $client.ReceiveTimeout = $TimeoutMs
@@ -99,7 +64,7 @@ Function Open-Connection {
     return $client
 }
 
-Function Open-ProxyTunnel {
+Function Read-ProxyReply {
     <# Asks the proxy for a CONNECT tunnel and reads its reply byte by byte, so no TLS byte is consumed. #>
     [CmdletBinding()]
     param ($Stream, [String]$Target)
@@ -114,143 +79,111 @@ Function Open-ProxyTunnel {
         }
         [void]$reply.Append([char]$byte)
     }
-    $statusLine = $reply.ToString().Split("`n")[0].Trim()
-    if ($statusLine -notmatch '^HTTP/1\.[01] 200') {
-        throw "the proxy refused CONNECT $Target with '$statusLine'"
-    }
+    return $reply.ToString().Split("`n")[0].Trim()
 }
 
-Function Test-TlsHandshake {
-    <# Makes a TLS 1.2 handshake; every certificate is accepted so that its issuer can be reported. #>
+Function Read-TlsHandshake {
+    <# Makes a TLS 1.2 handshake and records what validation found; every certificate is accepted so that it can be reported. #>
     [CmdletBinding()]
-    param ($Stream, [String]$HostName)
-    $seen = @{ errors = $null }
+    param ($Stream, [String]$HostName, $Result)
+    # The callback runs synchronously inside AuthenticateAsClient, on this thread.
     $callback = [System.Net.Security.RemoteCertificateValidationCallback]{
         param($source, $certificate, $chain, $policyErrors)
-        $seen.errors = $policyErrors
+        $Result.tls_policy_errors = $policyErrors.ToString()
+        if ($null -ne $certificate) {
+            $Result.tls_issuer = $certificate.Issuer
+            $Result.tls_subject = $certificate.Subject
+        }
+        if ($null -ne $chain) {
+            $Result.tls_chain_status = @($chain.ChainStatus | ForEach-Object {
+                    @{ status = $_.Status.ToString(); information = $_.StatusInformation }
+                })
+        }
         return $true
     }
     $ssl = New-Object -TypeName System.Net.Security.SslStream -ArgumentList $Stream, $false, $callback
     try {
         $ssl.AuthenticateAsClient($HostName, $null, [System.Security.Authentication.SslProtocols]::Tls12, $false)
-        $issuer = $ssl.RemoteCertificate.Issuer
     }
     finally {
         $ssl.Dispose()
     }
-    return @{ issuer = $issuer; errors = $seen.errors.ToString() }
 }
 
-$proxyUsed = $null
-if ($proxy) {
-    $proxyUsed = $proxy
-}
-elseif ($useWinHttpProxy) {
-    $proxyUsed = Get-WinHttpProxyUrl
-}
-$proxyUri = $null
-if ($proxyUsed) {
-    $proxyUri = $proxyUsed -as [Uri]
-    if ($null -eq $proxyUri -or $proxyUri.Scheme -ne 'http' -or $proxyUri.Port -le 0) {
-        $module.FailJson("proxy '$proxyUsed' is not valid: give it as http://host:port (the connector needs the http:// prefix even for an IP address)")
-    }
-}
-
+# Raw facts only; the controller decides what they mean (plugins/plugin_utils/_connectivity.py).
 $results = @()
-foreach ($endpoint in $endpoints) {
+foreach ($endpoint in $module.Params.endpoints) {
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
-    $target = "$($endpoint.host):$($endpoint.port)"
     $result = @{
         host = $endpoint.host
         port = $endpoint.port
         tls = $endpoint.tls
-        ok = $false
-        resolved = $false
-        addresses = @()
-        tcp_ok = $false
-        tls_ok = $null
+        dns_addresses = @()
+        dns_error = $null
+        dns_timed_out = $false
+        tcp_connected = $false
+        tcp_error = $null
+        tcp_timed_out = $false
+        proxy_status_line = $null
         tls_issuer = $null
-        tls_inspection_suspected = $null
-        via_proxy = $null -ne $proxyUri
-        error = $null
+        tls_subject = $null
+        tls_policy_errors = $null
+        tls_chain_status = @()
+        tls_error = $null
         elapsed_ms = 0
     }
-    $problems = @()
 
     try {
         $lookup = [System.Net.Dns]::BeginGetHostAddresses($endpoint.host, $null, $null)
         if ($lookup.AsyncWaitHandle.WaitOne($timeoutMs)) {
             $addresses = [System.Net.Dns]::EndGetHostAddresses($lookup)
-            $result.addresses = @($addresses | ForEach-Object { $_.IPAddressToString })
-            $result.resolved = $result.addresses.Count -gt 0
+            $result.dns_addresses = @($addresses | ForEach-Object { $_.IPAddressToString })
         }
         else {
-            $problems += "DNS lookup of $($endpoint.host) timed out after $timeout s"
+            $result.dns_timed_out = $true
         }
     }
     catch {
-        $problems += "DNS lookup of $($endpoint.host) failed: $(Get-InnerMessage -ErrorRecord $_)"
+        $result.dns_error = Get-InnerMessage -ErrorRecord $_
     }
 
+    # Direct, an unresolved name has nothing to connect to; through a proxy, the proxy resolves it.
     $client = $null
-    if ($result.resolved -or $null -ne $proxyUri) {
+    if ($result.dns_addresses.Count -gt 0 -or $null -ne $proxyUri) {
         try {
             if ($null -ne $proxyUri) {
-                $client = Open-Connection -HostName $proxyUri.Host -Port $proxyUri.Port -TimeoutMs $timeoutMs
-                Open-ProxyTunnel -Stream $client.GetStream() -Target $target
+                $client = Open-Connection -HostName $proxyUri.DnsSafeHost -Port $proxyUri.Port -TimeoutMs $timeoutMs
             }
             else {
                 $client = Open-Connection -HostName $endpoint.host -Port $endpoint.port -TimeoutMs $timeoutMs
             }
-            $result.tcp_ok = $true
+            $result.tcp_timed_out = $null -eq $client
+            $result.tcp_connected = $null -ne $client
+            if ($null -ne $client -and $null -ne $proxyUri) {
+                $result.proxy_status_line = Read-ProxyReply -Stream $client.GetStream() -Target "$($endpoint.host):$($endpoint.port)"
+            }
         }
         catch {
-            $how = 'TCP connect to'
-            if ($null -ne $proxyUri) {
-                $how = "Tunnel through $proxyUsed to"
-            }
-            $problems += "$how $target failed: $(Get-InnerMessage -ErrorRecord $_)"
+            $result.tcp_error = Get-InnerMessage -ErrorRecord $_
         }
     }
 
-    if ($result.tcp_ok -and $endpoint.tls) {
+    # The handshake is made whatever the proxy replied: a refused tunnel fails it, and the controller
+    # reads the reply first.
+    if ($null -ne $client -and $null -eq $result.tcp_error -and $endpoint.tls) {
         try {
-            $handshake = Test-TlsHandshake -Stream $client.GetStream() -HostName $endpoint.host
-            $result.tls_issuer = $handshake.issuer
-            $result.tls_ok = $handshake.errors -eq 'None'
-            if (-not $result.tls_ok) {
-                $problems += "The certificate of $target does not validate ($($handshake.errors)); issuer '$($handshake.issuer)'"
-            }
-            $result.tls_inspection_suspected = $true
-            foreach ($text in $trustedIssuers) {
-                if ($handshake.issuer.IndexOf($text, [StringComparison]::OrdinalIgnoreCase) -ge 0) {
-                    $result.tls_inspection_suspected = $false
-                }
-            }
-            if ($result.tls_inspection_suspected) {
-                $module.Warn("TLS inspection suspected on ${target}: its certificate is issued by '$($handshake.issuer)', not by a Microsoft or DigiCert CA. Microsoft does not support TLS inspection of connector traffic; exempt the connector's endpoints from inspection.")
-            }
+            Read-TlsHandshake -Stream $client.GetStream() -HostName $endpoint.host -Result $result
         }
         catch {
-            $result.tls_ok = $false
-            $problems += "TLS 1.2 handshake with $target failed: $(Get-InnerMessage -ErrorRecord $_)"
+            $result.tls_error = Get-InnerMessage -ErrorRecord $_
         }
     }
     if ($null -ne $client) {
         $client.Close()
     }
-
-    $reachable = $result.tcp_ok -and ($result.resolved -or $null -ne $proxyUri)
-    $result.ok = $reachable -and (-not $endpoint.tls -or $result.tls_ok -eq $true)
-    if ($problems.Count -gt 0) {
-        $result.error = $problems -join '; '
-    }
     $result.elapsed_ms = [int]$watch.ElapsedMilliseconds
     $results += $result
 }
 
-$module.Result.endpoints = $results
-$module.Result.proxy_used = $proxyUsed
-$module.Result.all_ok = @($results | Where-Object { -not $_.ok }).Count -eq 0
-
+$module.Result.raw = @{ endpoints = $results }
 $module.ExitJson()

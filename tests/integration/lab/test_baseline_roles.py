@@ -231,6 +231,12 @@ def test_server_info_target(lab):
     assert "entra.app_proxy server_info test" not in rules and "another server_info test" not in rules
 
 
+@pytest.mark.parametrize("host", ["win2022-clean", "win2022-proxy"])
+def test_connectivity_test_target(lab, host):
+    """Direct, and through the proxy a proxy-only host must use: the host measures, the action decides."""
+    ok(lab.target(host, "connectivity_test"), host)
+
+
 # ------------------------------------------------------------------------------------------- proxy
 def test_proxy_machine_stage_before_install(lab):
     host = "win2022-proxy"  # its inventory sets app_proxy_outbound_proxy

@@ -104,13 +104,14 @@ def test_layout_table_matches_the_host_util():
 
 
 def test_winhttp_proxy_stored_with_its_scheme_is_used_as_is(tmp_path):
-    """F12: netsh winhttp accepts http://p:8080; the connectivity test must not make it http://http://..."""
+    """F12: netsh winhttp accepts http://p:8080; server_info reports it as is, and connectivity_test reaches
+    through it when it is passed as its proxy."""
     from ansible_collections.lab.windows.plugins.module_utils.simulated import entra_app_proxy_connectivity_test as ct
     host = _host(tmp_path, name="win2022-proxy")
     host.set_winhttp_proxy({"proxy": "http://proxy.contoso.example:8080", "bypass": []})
-    args = {"endpoints": [{"host": "login.microsoftonline.com", "port": 443, "tls": True}], "proxy": None,
-            "timeout": 5, "trusted_issuers": ["Microsoft", "DigiCert"], "use_winhttp_proxy": True}
-    result = ct.simulate(host, args, False, False)
-    assert result["proxy_used"] == "http://proxy.contoso.example:8080" and result["all_ok"], result
-    # and server_info reports the value as Windows keeps it
+    winhttp = _decode(host)["proxy"]["winhttp_proxy"]
+    args = {"endpoints": [{"host": "login.microsoftonline.com", "port": 443, "tls": True}], "proxy": winhttp,
+            "timeout": 5, "trusted_issuers": ["Microsoft", "DigiCert"]}
+    (raw,) = ct.simulate(host, args, False, False)["raw"]["endpoints"]
+    assert raw["tcp_connected"] and raw["proxy_status_line"].startswith("HTTP/1.1 200") and raw["tls_policy_errors"] == "None", raw
     assert _decode(host)["proxy"]["winhttp_proxy"] == "http://proxy.contoso.example:8080"
