@@ -358,7 +358,10 @@ def decode(raw: dict[str, t.Any], now: datetime.datetime) -> dict[str, t.Any]:
         },
         "dotnet": {"release": dword(registry.get("dotnet_release"))},
         "ie_esc": {"admin_is_installed": dword(registry.get("ie_esc_admin")),
-                   "user_is_installed": dword(registry.get("ie_esc_user"))},
+                   "user_is_installed": dword(registry.get("ie_esc_user")),
+                   # Server Core (or a host without Internet Explorer) has no component keys at all.
+                   "admin_present": bool((registry.get("ie_esc_admin") or {}).get("key_exists")),
+                   "user_present": bool((registry.get("ie_esc_user") or {}).get("key_exists"))},
         "http2": {"enable_default_http2": dword(registry.get("enable_default_http2"))},
         "os": {
             "caption": str(os_read.get("caption") or "").strip(),

@@ -367,6 +367,32 @@ def test_ie_esc_is_a_no_op_without_the_keys(lab):
     assert lab.state(host)["registry"] == before
 
 
+SHARED_READ_THEN = [
+    {"name": "Read the host as the prerequisites role does", "entra.app_proxy.server_info": {}, "register": "read"},
+    {"name": "Share the read", "ansible.builtin.set_fact": {"app_proxy_server_info": "{{ read }}"}},
+]
+
+
+@pytest.mark.parametrize("host, core", [("win2022-clean", False), ("win2016-net462", True)])
+def test_ie_esc_decides_from_the_shared_read(rt_lab, host, core):
+    """With the shared server_info read the role reads no key itself: it writes where a key exists and differs."""
+    lab = rt_lab
+    if core:
+        lab.edit(host, lambda h: (h.reg_delete_key(ESC_ADMIN), h.reg_delete_key(ESC_USER)))
+    before = lab.state(host)["registry"]
+    run = lab.play(host, SHARED_READ_THEN + [{"ansible.builtin.include_role": {"name": "entra.app_proxy.ie_esc"}}],
+                   roles=False)
+    trips = roundtrips(lab)[host]["by_module"]
+    assert "ansible.windows.win_reg_stat" not in trips, trips
+    if core:
+        assert ok(run, host)["changed"] == 0 and "is not on this host" in run.output
+        assert lab.state(host)["registry"] == before and trips == {"entra.app_proxy.server_info": 1}
+    else:
+        assert ok(run, host)["changed"] == 1
+        assert (reg(lab.state(host), ESC_ADMIN, "IsInstalled"), reg(lab.state(host), ESC_USER, "IsInstalled")) == (0, 0)
+        assert trips == {"entra.app_proxy.server_info": 1, "ansible.windows.win_regedit": 2}
+
+
 def test_ie_esc_target(lab):
     ok(lab.target("win2022-clean", "ie_esc"), "win2022-clean")
 
