@@ -197,8 +197,8 @@ def test_timestamps_are_iso_utc_from_filetime():
 def test_dword_values_and_os():
     r = decode("clean-notconfigured")
     assert r["tls"]["client_enabled"] == 0xFFFFFFFF and r["tls"]["server_enabled"] is None
-    assert r["dotnet"]["release"] == 528449 and r["ie_esc"] == {"admin_is_installed": 1, "user_is_installed": 1,
-                                                                  "admin_present": True, "user_present": True}
+    assert r["dotnet"]["release"] == 528449
+    assert r["ie_esc"] == {"admin_is_installed": 1, "user_is_installed": 1, "admin_present": True, "user_present": True}
     assert r["os"] == {"caption": "Microsoft Windows Server 2022 Datacenter", "version": "10.0.20348", "build": 20348,
                        "installation_type": "Server", "product_type": 3, "computer_name": "CONN01",
                        "last_boot_time": "2026-11-27T06:00:00Z"}
