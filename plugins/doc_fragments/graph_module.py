@@ -26,3 +26,13 @@ attributes:
     platforms: posix
     details: Runs on the Ansible controller.
 """
+
+    # The _info modules: they only read, so check mode runs them unchanged and there is nothing to diff.
+    READ_ONLY = r"""
+attributes:
+  check_mode:
+    support: full
+    details: The module only reads.
+  diff_mode:
+    support: none
+"""

@@ -36,15 +36,10 @@ options:
 extends_documentation_fragment:
   - entra.app_proxy.graph_auth
   - entra.app_proxy.graph_module
+  - entra.app_proxy.graph_module.read_only
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - ansible.builtin.action_common_attributes.actiongroups
-attributes:
-  check_mode:
-    support: full
-    details: The module only reads.
-  diff_mode:
-    support: none
 seealso:
   - module: entra.app_proxy.connector_group
   - module: entra.app_proxy.connector_info
