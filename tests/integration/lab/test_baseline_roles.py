@@ -601,8 +601,9 @@ def test_compliant_rerun_round_trips(rt_lab):
     for host in BASELINE_HOSTS:
         assert ok(before, host)["changed"] == 0, host
     before_counts = {h: report[h]["modules"] for h in BASELINE_HOSTS}
-    assert report["win2022-clean"]["by_module"]["community.windows.win_firewall_rule"] == 5
-    assert report["win2022-clean"]["by_module"]["ansible.windows.win_command"] == 1  # netsh for the report
+    # the firewall role reads the host once itself, and sends no rule: they all match that read
+    assert "community.windows.win_firewall_rule" not in report["win2022-clean"]["by_module"]
+    assert "ansible.windows.win_command" not in report["win2022-clean"]["by_module"]
     for host in BASELINE_HOSTS:
         assert after_counts[host] < before_counts[host], (host, after_counts, before_counts)
     print("round trips per host, compliant rerun: before %s, after %s" % (before_counts, after_counts))

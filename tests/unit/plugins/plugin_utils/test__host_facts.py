@@ -118,6 +118,7 @@ def test_proxy_blobs_and_per_machine_policy():
     assert p["winhttp_proxy"] == "proxy.contoso.com:8080" and p["winhttp_bypass"] == "<local>;*.contoso.com"
     # ProxySettingsPerUser=0: the machine's DefaultConnectionSettings, not the user's
     assert p["inet_proxy"] == "proxy.contoso.com:8080" and p["inet_auto_detect"] is False
+    assert p["inet_per_machine"] is True
     assert p["connector_config"]["proxy_address"] == "http://proxy.contoso.com:8080"
     assert p["connector_config"]["bypass_on_local"] == "True" and p["updater_config"]["default_proxy_present"] is False
     assert p["use_default_proxy_for_backend_requests"] == {"new": 1, "old": None}
@@ -127,6 +128,7 @@ def test_proxy_blobs_and_per_machine_policy():
     q = decode("clean-notconfigured")["proxy"]
     assert q["inet_auto_config_url"] == "http://wpad.contoso.com/proxy.pac" and q["inet_auto_detect"] is True
     assert q["winhttp_proxy"] is None and q["connector_config"]["exists"] is False
+    assert q["inet_per_machine"] is False
 
 
 def test_config_file_bytes_are_decoded_by_their_declaration():

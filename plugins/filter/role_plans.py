@@ -1,0 +1,25 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the entra.app_proxy collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filters that turn a server_info read and a role's settings into the role's plan.
+
+Documentation: firewall_plan.yml beside this file.
+"""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleFilterError
+
+from ..plugin_utils._firewall import firewall_plan as _firewall_plan
+
+
+def firewall_plan(server_info, **settings):
+    try:
+        return _firewall_plan(server_info, **settings)
+    except ValueError as e:
+        raise AnsibleFilterError("firewall_plan: %s" % e)
+
+
+class FilterModule:
+    def filters(self):
+        return {"firewall_plan": firewall_plan}
