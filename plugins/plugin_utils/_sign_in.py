@@ -1,9 +1,8 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# FOR INTERNAL COLLECTION USE ONLY: not part of the public interface of entra.app_proxy;
+# no compatibility promise, it may change in any release.
 """Sign-in to Microsoft Entra ID on the controller: one small class per auth_method.
-
-Internal to the collection: its API may change without notice.
 
 Controller side only (msal): the action plugins get tokens here, through _token.py, and hand a
 module the access token alone. The options and settings these classes read are in
@@ -20,7 +19,7 @@ import warnings
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.entra.app_proxy.plugins.module_utils._auth import (
+from ..module_utils._auth import (
     AUTH_METHOD_OPTIONS,
     GRAPH_CLIENT_ID,
     _GUID,
