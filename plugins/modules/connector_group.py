@@ -1,6 +1,5 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
-# Copyright: Contributors to the entra.app_proxy collection
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
@@ -119,13 +118,14 @@ group:
       sample: applicationProxy
 """
 
-from ansible_collections.entra.app_proxy.plugins.module_utils._graph_module import (  # noqa: E402
-    REGIONS,
-    GraphModule,
+from ..module_utils._graph_module import (  # noqa: E402
     GraphTaskError,
+    REGIONS,
     describe_connector,
     find_group,
+    graph_module_spec,
     group_view,
+    run_module,
 )
 
 
@@ -209,22 +209,19 @@ def manage_group(module):
 
 
 def module_spec():
-    """GraphModule keyword arguments; the action plugin also checks task arguments with them."""
-    return dict(
-        argument_spec=GraphModule.generate_argspec(
+    return graph_module_spec(
+        dict(
             group_id=dict(type="str"),
             name=dict(type="str"),
             region=dict(type="str", choices=REGIONS),
             state=dict(type="str", default="present", choices=["absent", "present"]),
         ),
         required_one_of=[("name", "group_id")],
-        supports_check_mode=True,
     )
 
 
 def main():
-    module = GraphModule(**module_spec())
-    module.run(manage_group)
+    run_module(module_spec(), manage_group)
 
 
 if __name__ == "__main__":

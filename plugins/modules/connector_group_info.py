@@ -1,6 +1,5 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
-# Copyright: Contributors to the entra.app_proxy collection
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
@@ -127,11 +126,12 @@ groups:
       sample: 2
 """
 
-from ansible_collections.entra.app_proxy.plugins.module_utils._graph_module import (  # noqa: E402
-    GraphModule,
+from ..module_utils._graph_module import (  # noqa: E402
     connector_view,
     find_group,
+    graph_module_spec,
     group_view,
+    run_module,
 )
 
 
@@ -164,21 +164,18 @@ def list_groups(module):
 
 
 def module_spec():
-    """GraphModule keyword arguments; the action plugin also checks task arguments with them."""
-    return dict(
-        argument_spec=GraphModule.generate_argspec(
+    return graph_module_spec(
+        dict(
             group_id=dict(type="str"),
             include_members=dict(type="bool", default=True),
             name=dict(type="str"),
         ),
         mutually_exclusive=[("name", "group_id")],
-        supports_check_mode=True,
     )
 
 
 def main():
-    module = GraphModule(**module_spec())
-    module.run(list_groups)
+    run_module(module_spec(), list_groups)
 
 
 if __name__ == "__main__":

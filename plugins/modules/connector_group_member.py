@@ -1,6 +1,5 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
-# Copyright: Contributors to the entra.app_proxy collection
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
@@ -146,16 +145,17 @@ connectors:
       type: bool
 """
 
-from ansible_collections.entra.app_proxy.plugins.module_utils._graph_client import EntraGraphError  # noqa: E402
-from ansible_collections.entra.app_proxy.plugins.module_utils._graph_module import (  # noqa: E402
-    GraphModule,
+from ..module_utils._graph_client import EntraGraphError  # noqa: E402
+from ..module_utils._graph_module import (  # noqa: E402
     GraphTaskError,
     connector_view,
     find_group,
+    graph_module_spec,
     group_membership,
     group_ref,
     group_view,
     pick_connector,
+    run_module,
 )
 
 
@@ -239,9 +239,8 @@ def place_connectors(module):
 
 
 def module_spec():
-    """GraphModule keyword arguments; the action plugin also checks task arguments with them."""
-    return dict(
-        argument_spec=GraphModule.generate_argspec(
+    return graph_module_spec(
+        dict(
             connector_id=dict(type="list", elements="str"),
             group=dict(type="str"),
             group_id=dict(type="str"),
@@ -249,13 +248,11 @@ def module_spec():
         ),
         required_one_of=[("machine_name", "connector_id"), ("group", "group_id")],
         mutually_exclusive=[("group", "group_id")],
-        supports_check_mode=True,
     )
 
 
 def main():
-    module = GraphModule(**module_spec())
-    module.run(place_connectors)
+    run_module(module_spec(), place_connectors)
 
 
 if __name__ == "__main__":
