@@ -141,15 +141,20 @@ def pick_connector(connectors, machine_name):
            ", ".join(describe_connector(c) for c in matches)))
 
 
+def get_or_none(read, object_id):
+    """``read(object_id)``, or None when Graph answers 404: there is no such object."""
+    try:
+        return read(object_id)
+    except EntraGraphError as exc:
+        if exc.status == 404:
+            return None
+        raise
+
+
 def find_group(client, name=None, group_id=None):
     """The group with this id, or with this name (ignoring case); None if there is none."""
     if group_id:
-        try:
-            return client.get_group(group_id)
-        except EntraGraphError as exc:
-            if exc.status == 404:
-                return None
-            raise
+        return get_or_none(client.get_group, group_id)
     wanted = name.strip().lower()
     matches = [g for g in client.list_groups() if (g.get("name") or "").lower() == wanted]
     if len(matches) > 1:

@@ -19,7 +19,7 @@ import time
 from urllib.parse import urlsplit
 
 from ._graph_client import EntraGraphError
-from ._graph_module import GraphTaskError
+from ._graph_module import GraphTaskError, get_or_none
 
 # The "On-premises application" (Custom) template Microsoft's tutorial instantiates.
 ON_PREMISES_TEMPLATE_ID = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621"
@@ -112,12 +112,7 @@ def find_application(client, name=None, object_id=None):
     """The application with this object id, or the one made from the on-premises template with this display
     name; None when there is none. Two with the name are refused: which one to change is the user's call."""
     if object_id:
-        try:
-            return client.get_application(object_id)
-        except EntraGraphError as exc:
-            if exc.status == 404:
-                return None
-            raise
+        return get_or_none(client.get_application, object_id)
     matches = client.find_applications(ON_PREMISES_TEMPLATE_ID, name)
     matches = [a for a in matches if (a.get("displayName") or "").lower() == name.lower()]
     if len(matches) > 1:

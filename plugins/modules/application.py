@@ -31,7 +31,6 @@ description:
   - Uses Microsoft Graph (beta for C(onPremisesPublishing) and the connector group); the user needs the
     Application Administrator role (Cloud Application Administrator cannot manage application proxy
     settings) and the tenant a Microsoft Entra ID P1 or P2 licence.
-  - Runs on the controller; use it on C(localhost) or with C(delegate_to=localhost).
 options:
   name:
     description:

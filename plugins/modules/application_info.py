@@ -14,7 +14,6 @@ description:
     URLs, publishing settings, single sign-on, custom-domain certificate metadata and connector group.
   - Reads only. The application list is one Graph request; each published application's connector group is one
     more (O(connector_group=false) skips them), and its assignments one more when O(assignments=true).
-  - Runs on the controller; use it on C(localhost) or with C(delegate_to=localhost).
 options:
   name:
     description:

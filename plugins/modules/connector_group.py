@@ -16,9 +16,6 @@ description:
     when a rule would be broken. The region can only be set while no connectors or applications are
     assigned to the group. A group can only be deleted when no connectors or applications are assigned to
     it. The default group cannot be deleted.
-  - Uses the Microsoft Graph beta C(onPremisesPublishingProfiles/applicationProxy) API, which Microsoft
-    documents as delegated-only, so a user token is needed (see O(auth_method)).
-  - Runs on the controller; use it on C(localhost) or with C(delegate_to=localhost).
 options:
   group_id:
     description:
@@ -93,29 +90,12 @@ group:
   description:
     - The group after the task, or before it when O(state=absent).
     - In check mode, a group that would be created has no id.
+    - Its keys are those of RV(entra.app_proxy.connector_group_info#module:groups[]) without the connectors and
+      their counts.
   returned: success, and when the group exists or is created
   type: dict
-  contains:
-    id:
-      description: Group id.
-      type: str
-      sample: 2b7c2c7a-9a89-4a6b-9a0e-7f5e2f0c1a11
-    name:
-      description: Group name.
-      type: str
-      sample: Europe
-    region:
-      description: Region, one of V(nam), V(eur), V(aus), V(asia), V(ind), or null when not set.
-      type: str
-      sample: eur
-    is_default:
-      description: Whether this is the tenant's default group (new connectors join it).
-      type: bool
-      sample: false
-    connector_group_type:
-      description: Always V(applicationProxy) today.
-      type: str
-      sample: applicationProxy
+  sample: {"id": "2b7c2c7a-9a89-4a6b-9a0e-7f5e2f0c1a11", "name": "Europe", "region": "eur", "is_default": false,
+           "connector_group_type": "applicationProxy"}
 """
 
 from ..module_utils._graph_module import (  # noqa: E402

@@ -19,9 +19,6 @@ description:
     for high availability.
   - Give many connectors to one task rather than looping over hosts. The tenant is then read once, so
     the number of Graph requests does not grow with the number of connectors, apart from the moves.
-  - Uses the Microsoft Graph beta C(onPremisesPublishingProfiles/applicationProxy) API, which Microsoft
-    documents as delegated-only, so a user token is needed (see O(auth_method)).
-  - Runs on the controller; use it on C(localhost) or with C(delegate_to=localhost).
 options:
   connector_id:
     description:
@@ -89,51 +86,23 @@ EXAMPLES = r"""
 
 RETURN = r"""
 group:
-  description: The target group.
+  description:
+    - The target group.
+    - Its keys are those of RV(entra.app_proxy.connector_group_info#module:groups[]) without the connectors and
+      their counts.
   returned: success
   type: dict
-  contains:
-    id:
-      description: Group id.
-      type: str
-      sample: 2b7c2c7a-9a89-4a6b-9a0e-7f5e2f0c1a11
-    name:
-      description: Group name.
-      type: str
-      sample: Europe
-    region:
-      description: Region of the group, or null when not set.
-      type: str
-      sample: eur
-    is_default:
-      description: Whether it is the tenant's default group.
-      type: bool
-      sample: false
-    connector_group_type:
-      description: Always V(applicationProxy) today.
-      type: str
-      sample: applicationProxy
+  sample: {"id": "2b7c2c7a-9a89-4a6b-9a0e-7f5e2f0c1a11", "name": "Europe", "region": "eur", "is_default": false,
+           "connector_group_type": "applicationProxy"}
 connectors:
-  description: The connectors the task was about, in the order given.
+  description:
+    - The connectors the task was about, in the order given.
+    - Each has the keys of RV(entra.app_proxy.connector_info#module:connectors[]); those below are as this
+      module sets them.
   returned: success
   type: list
   elements: dict
   contains:
-    id:
-      description: Connector id.
-      type: str
-    machine_name:
-      description: The server's name as the connector reports it.
-      type: str
-    external_ip:
-      description: Public IP address of the connector.
-      type: str
-    status:
-      description: V(active) or V(inactive).
-      type: str
-    version:
-      description: Connector version.
-      type: str
     group:
       description: Id and name of the group the connector is in after the task (the target group).
       type: dict
@@ -145,11 +114,11 @@ connectors:
       type: bool
 """
 
-from ..module_utils._graph_client import EntraGraphError  # noqa: E402
 from ..module_utils._graph_module import (  # noqa: E402
     GraphTaskError,
     connector_view,
     find_group,
+    get_or_none,
     graph_module_spec,
     group_membership,
     group_ref,
@@ -175,13 +144,11 @@ def _find_connectors(module):
                                      "entra.app_proxy.connector_info." % cid)
             found.append(by_id[cid])
     elif connector_ids:
-        try:
-            found.append(module.client.get_connector(connector_ids[0]))
-        except EntraGraphError as exc:
-            if exc.status == 404:
-                raise GraphTaskError("No connector has id '%s'. List the connectors with "
-                                     "entra.app_proxy.connector_info." % connector_ids[0])
-            raise
+        connector = get_or_none(client.get_connector, connector_ids[0])
+        if connector is None:
+            raise GraphTaskError("No connector has id '%s'. List the connectors with "
+                                 "entra.app_proxy.connector_info." % connector_ids[0])
+        found.append(connector)
     unique = {}
     for connector in found:  # a host listed twice, or by name and by id
         unique.setdefault(connector.get("id"), connector)

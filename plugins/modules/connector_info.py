@@ -11,9 +11,6 @@ short_description: List Microsoft Entra private network (application proxy) conn
 version_added: 0.1.0
 description:
   - Lists the connectors registered in the tenant with their status, version and connector group.
-  - Uses the Microsoft Graph beta C(onPremisesPublishingProfiles/applicationProxy) API, which Microsoft
-    documents as delegated-only, so a user token is needed (see O(auth_method)).
-  - Runs on the controller; use it on C(localhost) or with C(delegate_to=localhost).
   - Graph reads do not grow with the number of connectors, the groups and their members are read once.
 options:
   group:
