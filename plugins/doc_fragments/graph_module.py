@@ -26,9 +26,8 @@ attributes:
     details: Runs on the Ansible controller.
 notes:
   - Runs on the controller; use it on C(localhost) or with C(delegate_to=localhost).
-  - The connector and connector group APIs are Microsoft Graph beta
-    (C(onPremisesPublishingProfiles/applicationProxy)), which Microsoft documents as delegated-only, so a
-    user token is needed (see O(auth_method)).
+  - Calls the Microsoft Graph beta C(onPremisesPublishingProfiles/applicationProxy) API for connectors and
+    connector groups; Microsoft documents it as delegated-only, so sign in as a user (see O(auth_method)).
 """
 
     # The _info modules: they only read, so check mode runs them unchanged and there is nothing to diff.
