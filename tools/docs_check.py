@@ -1,9 +1,14 @@
+# Copyright: (c) 2026, entra.app_proxy contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Documentation gate, run against the installed build of the collection.
 
 - ansible-doc renders every module (Python and PowerShell) and every role entry point;
 - every role option in meta/argument_specs.yml has a type and a description, and every
   role has a README.md;
-- every module declares check_mode, diff_mode and platform attributes.
+- every module declares check_mode, diff_mode and platform attributes;
+- every file under plugins/ and tools/ opens with the collection's copyright header, and every private
+  (``_``-named) file under plugins/ also carries the internal-use banner (``--headers`` checks only this,
+  from the source tree, without ansible-doc).
 """
 from __future__ import annotations
 
@@ -16,6 +21,42 @@ import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NS = "entra.app_proxy"
+
+HEADER = (
+    "Copyright: (c) 2026, entra.app_proxy contributors",
+    "GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)",
+)
+BANNER = (
+    "FOR INTERNAL COLLECTION USE ONLY: not part of the public interface of entra.app_proxy;",
+    "no compatibility promise, it may change in any release.",
+)
+COMMENT = {".py": "# ", ".ps1": "# ", ".psm1": "# ", ".yml": "# ", ".yaml": "# ", ".sh": "# ", ".txt": "# ",
+           ".cs": "// "}
+HEADED_DIRS = ("plugins", "tools")
+
+
+def header_problems(root: pathlib.Path) -> list[str]:
+    """Files under plugins/ and tools/ without the header, or private ones without the banner."""
+    problems = []
+    for top in HEADED_DIRS:
+        for path in sorted((root / top).rglob("*")):
+            if not path.is_file() or "__pycache__" in path.parts:
+                continue
+            name = path.relative_to(root).as_posix()
+            prefix = COMMENT.get(path.suffix)
+            if prefix is None:
+                problems.append("%s: no known comment syntax for the header" % name)
+                continue
+            lines = path.read_text(encoding="utf-8-sig").splitlines()
+            # A shebang, a YAML document start and blank lines may come first.
+            while lines and (lines[0].startswith("#!") or lines[0] in ("---", "")):
+                lines.pop(0)
+            want = [prefix + line for line in HEADER]
+            if top == "plugins" and path.name.startswith("_"):
+                want += [prefix + line for line in BANNER]
+            if lines[:len(want)] != want:
+                problems.append("%s: the first comment lines must be:\n    %s" % (name, "\n    ".join(want)))
+    return problems
 
 
 def ansible_doc(kind: str, name: str) -> dict:
@@ -37,8 +78,13 @@ def walk_options(role: str, entry: str, options: dict, prefix: str = "") -> list
     return problems
 
 
-def main() -> int:
-    problems: list[str] = []
+def main(argv: list[str]) -> int:
+    problems = header_problems(ROOT)
+    if "--headers" in argv:
+        for problem in problems:
+            print(problem)
+        print("docs_check --headers: %d problem(s)" % len(problems))
+        return 1 if problems else 0
     modules = sorted({p.stem for p in (ROOT / "plugins/modules").glob("*") if p.suffix in (".py", ".ps1")})
     for module in modules:
         try:
@@ -72,4 +118,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright: (c) 2026, entra.app_proxy contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # The execution environment definition: ansible-builder must accept it, and its introspection
 # of the installed collection must find the controller-side Python needs.
 set -euo pipefail

@@ -1,3 +1,5 @@
+# Copyright: (c) 2026, entra.app_proxy contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Source this to use a toolchain by hand:  . tools/env.sh [newest|oldest]
 # Every test entry point sets the same variables itself.
 _entra_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -1,3 +1,5 @@
+# Copyright: (c) 2026, entra.app_proxy contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Offline stand-in for the get-pip script that ansible-test downloads to bootstrap pip.
 
 ansible-test runs it as: python quiet_pip.py --disable-pip-version-check pip==X [--no-setuptools] [--no-wheel]

@@ -1,3 +1,5 @@
+# Copyright: (c) 2026, entra.app_proxy contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Static checks for the collection's PowerShell, without a PowerShell engine.
 
 1. Every .ps1/.psm1 under plugins/ parses with the tree-sitter pwsh grammar.

@@ -1,3 +1,5 @@
+# Copyright: (c) 2026, entra.app_proxy contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Generate the variables section of each role's README.md from meta/argument_specs.yml.
 
 One table per entry point; an entry point whose options equal main's says so instead of repeating

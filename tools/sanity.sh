@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright: (c) 2026, entra.app_proxy contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # ansible-test sanity on a copy of the tracked tree (ansible-test needs .../ansible_collections/entra/app_proxy).
 #   tools/sanity.sh [ansible-test sanity args...]
 set -euo pipefail

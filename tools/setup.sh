@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright: (c) 2026, entra.app_proxy contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Set up everything the lab and the tests need, from nothing, without Galaxy.
 # Idempotent: a second run only rebuilds and reinstalls this collection.
 #

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright: (c) 2026, entra.app_proxy contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # The whole test suite (README "Run the tests"; CI runs it through .ci/run).
 # Does its own set-up, runs every stage even when one fails, prints a summary, and
 # exits non-zero if any stage failed.

@@ -1,5 +1,4 @@
-# -*- coding: utf-8 -*-
-# Copyright: Contributors to the entra.app_proxy collection
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Action plugin for entra.app_proxy.application: signs in on the controller, then runs the module.
 
@@ -11,8 +10,8 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleError
 
-from ansible_collections.entra.app_proxy.plugins.plugin_utils._graph_action import GraphActionBase
-from ansible_collections.entra.app_proxy.plugins.plugin_utils._token_action import MASK
+from ..plugin_utils._graph_action import GraphActionBase
+from ..plugin_utils._token_action import MASK
 
 
 class ActionModule(GraphActionBase):

@@ -1,4 +1,4 @@
-# Copyright (c) 2026 entra.app_proxy maintainers
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from ansible.module_utils.common.validation import check_type_int, check_type_list
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.entra.app_proxy.plugins.plugin_utils import _connectivity
+from ..plugin_utils import _connectivity
 
 MODULE_NAME = "entra.app_proxy.connectivity_test"
 

@@ -1,11 +1,10 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Action plugin for entra.app_proxy.connector_registration: signs in on the controller, then registers."""
 
 from __future__ import annotations
 
-from ansible_collections.entra.app_proxy.plugins.plugin_utils._registration import RegistrationAction
+from ..plugin_utils._registration import RegistrationAction
 
 
 class ActionModule(RegistrationAction):

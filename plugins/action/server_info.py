@@ -1,4 +1,4 @@
-# Copyright (c) 2026 entra.app_proxy maintainers
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import datetime
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.entra.app_proxy.plugins.plugin_utils import _host_facts, _x509
+from ..plugin_utils import _host_facts, _x509
 
 MODULE_NAME = "entra.app_proxy.server_info"
 

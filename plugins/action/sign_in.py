@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Action plugin for entra.app_proxy.sign_in: every token a run will need, before it changes anything."""
@@ -7,9 +6,9 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.entra.app_proxy.plugins.module_utils._auth import RESOURCES, jwt_claims
-from ansible_collections.entra.app_proxy.plugins.plugin_utils._registration import registration_token_problem
-from ansible_collections.entra.app_proxy.plugins.plugin_utils._token_action import TokenActionBase, display
+from ..module_utils._auth import RESOURCES, jwt_claims
+from ..plugin_utils._registration import registration_token_problem
+from ..plugin_utils._token_action import TokenActionBase, display
 
 
 class ActionModule(TokenActionBase):

@@ -1,7 +1,6 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The attributes every Graph module shares: they run on the controller through an action plugin
+"""The attributes and notes every Graph module shares: they run on the controller through an action plugin
 that signs in there (plugins/plugin_utils/_graph_action.py). check_mode and diff_mode stay with
 each module, because they differ."""
 
@@ -25,6 +24,10 @@ attributes:
   platform:
     platforms: posix
     details: Runs on the Ansible controller.
+notes:
+  - Runs on the controller; use it on C(localhost) or with C(delegate_to=localhost).
+  - Calls the Microsoft Graph beta C(onPremisesPublishingProfiles/applicationProxy) API for connectors and
+    connector groups; Microsoft documents it as delegated-only, so sign in as a user (see O(auth_method)).
 """
 
     # The _info modules: they only read, so check mode runs them unchanged and there is nothing to diff.

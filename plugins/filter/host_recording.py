@@ -1,11 +1,11 @@
-# Copyright (c) 2026 entra.app_proxy maintainers
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.entra.app_proxy.plugins.plugin_utils._host_facts import recording
+from ..plugin_utils._host_facts import recording
 
 
 def host_recording(raw):

@@ -1,7 +1,9 @@
-# Copyright (c) 2026 entra.app_proxy maintainers
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# FOR INTERNAL COLLECTION USE ONLY: not part of the public interface of entra.app_proxy;
+# no compatibility promise, it may change in any release.
 
-# Private util of this collection: the connector's layout on disk and in the registry, for both
+# The connector's layout on disk and in the registry, for both
 # product names, and raw reads that keep Windows' own formats. It decides nothing: the controller
 # (plugins/plugin_utils/_host_facts.py) decodes and judges what these functions return.
 

@@ -1,9 +1,8 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# FOR INTERNAL COLLECTION USE ONLY: not part of the public interface of entra.app_proxy;
+# no compatibility promise, it may change in any release.
 """Authentication options of entra.app_proxy: the argument spec, cloud presets and resolved settings.
-
-Internal to the collection: its API may change without notice.
 
 This file travels with every Graph module payload, so it holds only what a module needs: options,
 presets, the settings they resolve to and the HTTP session. The sign-in methods (msal) run on the

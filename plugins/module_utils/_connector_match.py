@@ -1,9 +1,8 @@
-# -*- coding: utf-8 -*-
-# Copyright: Contributors to the entra.app_proxy collection
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# FOR INTERNAL COLLECTION USE ONLY: not part of the public interface of entra.app_proxy;
+# no compatibility promise, it may change in any release.
 """Which tenant connector belongs to a server: the one rule the Graph modules and the roles share.
-
-FOR INTERNAL COLLECTION USE ONLY: its API may change without notice.
 
 Graph reports a connector's ``machineName`` as the server's DNS name. A server that was registered
 twice leaves an inactive twin behind (the tenant drops it after 10 days), so the active one wins.

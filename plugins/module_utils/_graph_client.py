@@ -1,9 +1,8 @@
-# -*- coding: utf-8 -*-
-# Copyright: Contributors to the entra.app_proxy collection
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# FOR INTERNAL COLLECTION USE ONLY: not part of the public interface of entra.app_proxy;
+# no compatibility promise, it may change in any release.
 """Microsoft Graph (beta) client for the application proxy connector APIs.
-
-Internal to the collection: its API may change without notice.
 
 The beta ``onPremisesPublishingProfiles/applicationProxy`` endpoints are wrapped, and the application
 calls that publish an on-premises app (templates, applications, service principals); Microsoft

@@ -1,9 +1,8 @@
-# -*- coding: utf-8 -*-
-# Copyright: Contributors to the entra.app_proxy collection
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# FOR INTERNAL COLLECTION USE ONLY: not part of the public interface of entra.app_proxy;
+# no compatibility promise, it may change in any release.
 """Base class and shared look-ups for the Graph modules (connector_info, connector_group, ...).
-
-Internal to the collection: its API may change without notice.
 
 The modules run on the controller. Their action plugin (plugin_utils/_graph_action.py) signs in
 there, so the module itself only ever sees a bearer token in ``access_token`` and needs
@@ -17,14 +16,14 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.entra.app_proxy.plugins.module_utils._auth import (
+from ._auth import (
     AUTH_ARGSPEC,
     EntraAuthError,
     build_session,
     resolve_settings,
 )
-from ansible_collections.entra.app_proxy.plugins.module_utils._connector_match import match_machine_name
-from ansible_collections.entra.app_proxy.plugins.module_utils._graph_client import (
+from ._connector_match import match_machine_name
+from ._graph_client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     EntraGraphError,
@@ -44,13 +43,6 @@ class GraphModule(AnsibleModule):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._client = None
-
-    @classmethod
-    def generate_argspec(cls, **module_options):
-        """The module's own options merged with the shared auth options (doc fragment graph_auth)."""
-        argspec = copy.deepcopy(AUTH_ARGSPEC)
-        argspec.update(module_options)
-        return argspec
 
     @property
     def client(self):
@@ -78,6 +70,22 @@ class GraphModule(AnsibleModule):
             self.fail_json(msg=str(exc), graph_error=exc.to_dict(), exception=traceback.format_exc())
         except GraphTaskError as exc:
             self.fail_json(msg=str(exc))
+
+
+def graph_module_spec(options, **rules):
+    """GraphModule keyword arguments: the shared auth options (doc fragment graph_auth), the module's own
+    ``options`` and ``rules`` (required_one_of, ...); every Graph module supports check mode.
+
+    Each module's ``module_spec()`` returns this; the action plugin checks the task with it before it signs in.
+    """
+    argspec = copy.deepcopy(AUTH_ARGSPEC)
+    argspec.update(options)
+    return dict(argument_spec=argspec, supports_check_mode=True, **rules)
+
+
+def run_module(spec, task):
+    """A Graph module's main(): build the module from ``spec`` and run ``task`` with it."""
+    GraphModule(**spec).run(task)
 
 
 # ---------------------------------------------------------------- views
@@ -133,15 +141,20 @@ def pick_connector(connectors, machine_name):
            ", ".join(describe_connector(c) for c in matches)))
 
 
+def get_or_none(read, object_id):
+    """``read(object_id)``, or None when Graph answers 404: there is no such object."""
+    try:
+        return read(object_id)
+    except EntraGraphError as exc:
+        if exc.status == 404:
+            return None
+        raise
+
+
 def find_group(client, name=None, group_id=None):
     """The group with this id, or with this name (ignoring case); None if there is none."""
     if group_id:
-        try:
-            return client.get_group(group_id)
-        except EntraGraphError as exc:
-            if exc.status == 404:
-                return None
-            raise
+        return get_or_none(client.get_group, group_id)
     wanted = name.strip().lower()
     matches = [g for g in client.list_groups() if (g.get("name") or "").lower() == wanted]
     if len(matches) > 1:

@@ -1,13 +1,13 @@
-# -*- coding: utf-8 -*-
-# Copyright: Contributors to the entra.app_proxy collection
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# FOR INTERNAL COLLECTION USE ONLY: not part of the public interface of entra.app_proxy;
+# no compatibility promise, it may change in any release.
 """Publishing on-premises applications through application proxy: look-ups, URL rules, views.
 
-Internal to the collection: its API may change without notice.
-
-Used by the application and application_info modules. The rules are Microsoft's (or seen live by
-others), each with its source in FACTS-publishing.md section 1.9; they are checked here, before any
-write, so a bad URL fails with the rule and the fix instead of a Graph error half-way through.
+Used by the application and application_info modules. The URL rules are Microsoft's
+(https://learn.microsoft.com/entra/identity/app-proxy/application-proxy-faq) or errors Graph is known
+to return; they are checked here, before any write, so a bad URL fails with the rule and the fix
+instead of a Graph error half-way through.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import ipaddress
 import time
 from urllib.parse import urlsplit
 
-from ansible_collections.entra.app_proxy.plugins.module_utils._graph_client import EntraGraphError
-from ansible_collections.entra.app_proxy.plugins.module_utils._graph_module import GraphTaskError
+from ._graph_client import EntraGraphError
+from ._graph_module import GraphTaskError, get_or_none
 
 # The "On-premises application" (Custom) template Microsoft's tutorial instantiates.
 ON_PREMISES_TEMPLATE_ID = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621"
@@ -112,12 +112,7 @@ def find_application(client, name=None, object_id=None):
     """The application with this object id, or the one made from the on-premises template with this display
     name; None when there is none. Two with the name are refused: which one to change is the user's call."""
     if object_id:
-        try:
-            return client.get_application(object_id)
-        except EntraGraphError as exc:
-            if exc.status == 404:
-                return None
-            raise
+        return get_or_none(client.get_application, object_id)
     matches = client.find_applications(ON_PREMISES_TEMPLATE_ID, name)
     matches = [a for a in matches if (a.get("displayName") or "").lower() == name.lower()]
     if len(matches) > 1:

@@ -1,6 +1,5 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
-# Copyright: Contributors to the entra.app_proxy collection
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
@@ -32,7 +31,6 @@ description:
   - Uses Microsoft Graph (beta for C(onPremisesPublishing) and the connector group); the user needs the
     Application Administrator role (Cloud Application Administrator cannot manage application proxy
     settings) and the tenant a Microsoft Entra ID P1 or P2 licence.
-  - Runs on the controller; use it on C(localhost) or with C(delegate_to=localhost).
 options:
   name:
     description:
@@ -333,13 +331,14 @@ application:
       elements: str
 """
 
-from ansible_collections.entra.app_proxy.plugins.module_utils._graph_client import EntraGraphError  # noqa: E402
-from ansible_collections.entra.app_proxy.plugins.module_utils._graph_module import (  # noqa: E402
-    GraphModule,
+from ..module_utils._graph_client import EntraGraphError  # noqa: E402
+from ..module_utils._graph_module import (  # noqa: E402
     GraphTaskError,
     find_group,
+    graph_module_spec,
+    run_module,
 )
-from ansible_collections.entra.app_proxy.plugins.module_utils._publishing import (  # noqa: E402
+from ..module_utils._publishing import (  # noqa: E402
     LOGIN_IDENTITIES,
     ON_PREMISES_TEMPLATE_ID,
     PUBLISHING_OPTIONS,
@@ -626,9 +625,8 @@ def _warn(module, view):
 
 
 def module_spec():
-    """GraphModule keyword arguments; the action plugin also checks task arguments with them."""
-    return dict(
-        argument_spec=GraphModule.generate_argspec(
+    return graph_module_spec(
+        dict(
             name=dict(type="str", required=True),
             object_id=dict(type="str"),
             state=dict(type="str", default="present", choices=["absent", "present"]),
@@ -656,13 +654,11 @@ def module_spec():
             instantiate_timeout=dict(type="int", default=120),
         ),
         required_together=[("pfx_path", "pfx_password")],
-        supports_check_mode=True,
     )
 
 
 def main():
-    module = GraphModule(**module_spec())
-    module.run(manage_application)
+    run_module(module_spec(), manage_application)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,5 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
-# Copyright: Contributors to the entra.app_proxy collection
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ description:
     URLs, publishing settings, single sign-on, custom-domain certificate metadata and connector group.
   - Reads only. The application list is one Graph request; each published application's connector group is one
     more (O(connector_group=false) skips them), and its assignments one more when O(assignments=true).
-  - Runs on the controller; use it on C(localhost) or with C(delegate_to=localhost).
 options:
   name:
     description:
@@ -82,9 +80,9 @@ applications:
         name: Europe
 """
 
-from ansible_collections.entra.app_proxy.plugins.module_utils._graph_client import EntraGraphError  # noqa: E402
-from ansible_collections.entra.app_proxy.plugins.module_utils._graph_module import GraphModule  # noqa: E402
-from ansible_collections.entra.app_proxy.plugins.module_utils._publishing import (  # noqa: E402
+from ..module_utils._graph_client import EntraGraphError  # noqa: E402
+from ..module_utils._graph_module import graph_module_spec, run_module  # noqa: E402
+from ..module_utils._publishing import (  # noqa: E402
     ON_PREMISES_TEMPLATE_ID,
     application_view,
 )
@@ -118,21 +116,18 @@ def list_applications(module):
 
 
 def module_spec():
-    """GraphModule keyword arguments; the action plugin also checks task arguments with them."""
-    return dict(
-        argument_spec=GraphModule.generate_argspec(
+    return graph_module_spec(
+        dict(
             name=dict(type="str"),
             object_id=dict(type="str"),
             connector_group=dict(type="bool", default=True),
             assignments=dict(type="bool", default=False),
         ),
-        supports_check_mode=True,
     )
 
 
 def main():
-    module = GraphModule(**module_spec())
-    module.run(list_applications)
+    run_module(module_spec(), list_applications)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,5 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
-# Copyright: Contributors to the entra.app_proxy collection
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
@@ -17,9 +16,6 @@ description:
     when a rule would be broken. The region can only be set while no connectors or applications are
     assigned to the group. A group can only be deleted when no connectors or applications are assigned to
     it. The default group cannot be deleted.
-  - Uses the Microsoft Graph beta C(onPremisesPublishingProfiles/applicationProxy) API, which Microsoft
-    documents as delegated-only, so a user token is needed (see O(auth_method)).
-  - Runs on the controller; use it on C(localhost) or with C(delegate_to=localhost).
 options:
   group_id:
     description:
@@ -94,38 +90,22 @@ group:
   description:
     - The group after the task, or before it when O(state=absent).
     - In check mode, a group that would be created has no id.
+    - Its keys are those of RV(entra.app_proxy.connector_group_info#module:groups[]) without the connectors and
+      their counts.
   returned: success, and when the group exists or is created
   type: dict
-  contains:
-    id:
-      description: Group id.
-      type: str
-      sample: 2b7c2c7a-9a89-4a6b-9a0e-7f5e2f0c1a11
-    name:
-      description: Group name.
-      type: str
-      sample: Europe
-    region:
-      description: Region, one of V(nam), V(eur), V(aus), V(asia), V(ind), or null when not set.
-      type: str
-      sample: eur
-    is_default:
-      description: Whether this is the tenant's default group (new connectors join it).
-      type: bool
-      sample: false
-    connector_group_type:
-      description: Always V(applicationProxy) today.
-      type: str
-      sample: applicationProxy
+  sample: {"id": "2b7c2c7a-9a89-4a6b-9a0e-7f5e2f0c1a11", "name": "Europe", "region": "eur", "is_default": false,
+           "connector_group_type": "applicationProxy"}
 """
 
-from ansible_collections.entra.app_proxy.plugins.module_utils._graph_module import (  # noqa: E402
-    REGIONS,
-    GraphModule,
+from ..module_utils._graph_module import (  # noqa: E402
     GraphTaskError,
+    REGIONS,
     describe_connector,
     find_group,
+    graph_module_spec,
     group_view,
+    run_module,
 )
 
 
@@ -209,22 +189,19 @@ def manage_group(module):
 
 
 def module_spec():
-    """GraphModule keyword arguments; the action plugin also checks task arguments with them."""
-    return dict(
-        argument_spec=GraphModule.generate_argspec(
+    return graph_module_spec(
+        dict(
             group_id=dict(type="str"),
             name=dict(type="str"),
             region=dict(type="str", choices=REGIONS),
             state=dict(type="str", default="present", choices=["absent", "present"]),
         ),
         required_one_of=[("name", "group_id")],
-        supports_check_mode=True,
     )
 
 
 def main():
-    module = GraphModule(**module_spec())
-    module.run(manage_group)
+    run_module(module_spec(), manage_group)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,5 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
-# Copyright: Contributors to the entra.app_proxy collection
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
@@ -13,9 +12,6 @@ version_added: 0.1.0
 description:
   - Lists the application proxy (private network) connector groups of the tenant with their region, their
     connectors and how many of those are active.
-  - Uses the Microsoft Graph beta C(onPremisesPublishingProfiles/applicationProxy) API, which Microsoft
-    documents as delegated-only, so a user token is needed (see O(auth_method)).
-  - Runs on the controller; use it on C(localhost) or with C(delegate_to=localhost).
 options:
   group_id:
     description:
@@ -83,11 +79,11 @@ groups:
       type: str
       sample: Europe
     region:
-      description: Region (V(nam), V(eur), V(aus), V(asia), V(ind)), or null when not set.
+      description: Region, one of V(nam), V(eur), V(aus), V(asia), V(ind), or null when not set.
       type: str
       sample: eur
     is_default:
-      description: Whether this is the tenant's default group.
+      description: Whether this is the tenant's default group (new connectors join it).
       type: bool
       sample: false
     connector_group_type:
@@ -95,26 +91,13 @@ groups:
       type: str
       sample: applicationProxy
     connectors:
-      description: The group's connectors, sorted by machine name.
+      description:
+        - The group's connectors, sorted by machine name.
+        - Each has the keys of RV(entra.app_proxy.connector_info#module:connectors[]) except
+          RV(entra.app_proxy.connector_info#module:connectors[].group).
       returned: when O(include_members=true)
       type: list
       elements: dict
-      contains:
-        id:
-          description: Connector id.
-          type: str
-        machine_name:
-          description: The server's name as the connector reports it.
-          type: str
-        external_ip:
-          description: Public IP address of the connector.
-          type: str
-        status:
-          description: V(active) or V(inactive).
-          type: str
-        version:
-          description: Connector version.
-          type: str
     connector_count:
       description: Number of connectors in the group.
       returned: when O(include_members=true)
@@ -127,11 +110,12 @@ groups:
       sample: 2
 """
 
-from ansible_collections.entra.app_proxy.plugins.module_utils._graph_module import (  # noqa: E402
-    GraphModule,
+from ..module_utils._graph_module import (  # noqa: E402
     connector_view,
     find_group,
+    graph_module_spec,
     group_view,
+    run_module,
 )
 
 
@@ -164,21 +148,18 @@ def list_groups(module):
 
 
 def module_spec():
-    """GraphModule keyword arguments; the action plugin also checks task arguments with them."""
-    return dict(
-        argument_spec=GraphModule.generate_argspec(
+    return graph_module_spec(
+        dict(
             group_id=dict(type="str"),
             include_members=dict(type="bool", default=True),
             name=dict(type="str"),
         ),
         mutually_exclusive=[("name", "group_id")],
-        supports_check_mode=True,
     )
 
 
 def main():
-    module = GraphModule(**module_spec())
-    module.run(list_groups)
+    run_module(module_spec(), list_groups)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,5 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
-# Copyright: Contributors to the entra.app_proxy collection
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
@@ -20,9 +19,6 @@ description:
     for high availability.
   - Give many connectors to one task rather than looping over hosts. The tenant is then read once, so
     the number of Graph requests does not grow with the number of connectors, apart from the moves.
-  - Uses the Microsoft Graph beta C(onPremisesPublishingProfiles/applicationProxy) API, which Microsoft
-    documents as delegated-only, so a user token is needed (see O(auth_method)).
-  - Runs on the controller; use it on C(localhost) or with C(delegate_to=localhost).
 options:
   connector_id:
     description:
@@ -90,51 +86,23 @@ EXAMPLES = r"""
 
 RETURN = r"""
 group:
-  description: The target group.
+  description:
+    - The target group.
+    - Its keys are those of RV(entra.app_proxy.connector_group_info#module:groups[]) without the connectors and
+      their counts.
   returned: success
   type: dict
-  contains:
-    id:
-      description: Group id.
-      type: str
-      sample: 2b7c2c7a-9a89-4a6b-9a0e-7f5e2f0c1a11
-    name:
-      description: Group name.
-      type: str
-      sample: Europe
-    region:
-      description: Region of the group, or null when not set.
-      type: str
-      sample: eur
-    is_default:
-      description: Whether it is the tenant's default group.
-      type: bool
-      sample: false
-    connector_group_type:
-      description: Always V(applicationProxy) today.
-      type: str
-      sample: applicationProxy
+  sample: {"id": "2b7c2c7a-9a89-4a6b-9a0e-7f5e2f0c1a11", "name": "Europe", "region": "eur", "is_default": false,
+           "connector_group_type": "applicationProxy"}
 connectors:
-  description: The connectors the task was about, in the order given.
+  description:
+    - The connectors the task was about, in the order given.
+    - Each has the keys of RV(entra.app_proxy.connector_info#module:connectors[]); those below are as this
+      module sets them.
   returned: success
   type: list
   elements: dict
   contains:
-    id:
-      description: Connector id.
-      type: str
-    machine_name:
-      description: The server's name as the connector reports it.
-      type: str
-    external_ip:
-      description: Public IP address of the connector.
-      type: str
-    status:
-      description: V(active) or V(inactive).
-      type: str
-    version:
-      description: Connector version.
-      type: str
     group:
       description: Id and name of the group the connector is in after the task (the target group).
       type: dict
@@ -146,16 +114,17 @@ connectors:
       type: bool
 """
 
-from ansible_collections.entra.app_proxy.plugins.module_utils._graph_client import EntraGraphError  # noqa: E402
-from ansible_collections.entra.app_proxy.plugins.module_utils._graph_module import (  # noqa: E402
-    GraphModule,
+from ..module_utils._graph_module import (  # noqa: E402
     GraphTaskError,
     connector_view,
     find_group,
+    get_or_none,
+    graph_module_spec,
     group_membership,
     group_ref,
     group_view,
     pick_connector,
+    run_module,
 )
 
 
@@ -175,13 +144,11 @@ def _find_connectors(module):
                                      "entra.app_proxy.connector_info." % cid)
             found.append(by_id[cid])
     elif connector_ids:
-        try:
-            found.append(module.client.get_connector(connector_ids[0]))
-        except EntraGraphError as exc:
-            if exc.status == 404:
-                raise GraphTaskError("No connector has id '%s'. List the connectors with "
-                                     "entra.app_proxy.connector_info." % connector_ids[0])
-            raise
+        connector = get_or_none(client.get_connector, connector_ids[0])
+        if connector is None:
+            raise GraphTaskError("No connector has id '%s'. List the connectors with "
+                                 "entra.app_proxy.connector_info." % connector_ids[0])
+        found.append(connector)
     unique = {}
     for connector in found:  # a host listed twice, or by name and by id
         unique.setdefault(connector.get("id"), connector)
@@ -239,9 +206,8 @@ def place_connectors(module):
 
 
 def module_spec():
-    """GraphModule keyword arguments; the action plugin also checks task arguments with them."""
-    return dict(
-        argument_spec=GraphModule.generate_argspec(
+    return graph_module_spec(
+        dict(
             connector_id=dict(type="list", elements="str"),
             group=dict(type="str"),
             group_id=dict(type="str"),
@@ -249,13 +215,11 @@ def module_spec():
         ),
         required_one_of=[("machine_name", "connector_id"), ("group", "group_id")],
         mutually_exclusive=[("group", "group_id")],
-        supports_check_mode=True,
     )
 
 
 def main():
-    module = GraphModule(**module_spec())
-    module.run(place_connectors)
+    run_module(module_spec(), place_connectors)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,5 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
-# Copyright: Contributors to the entra.app_proxy collection
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
@@ -12,9 +11,6 @@ short_description: List Microsoft Entra private network (application proxy) conn
 version_added: 0.1.0
 description:
   - Lists the connectors registered in the tenant with their status, version and connector group.
-  - Uses the Microsoft Graph beta C(onPremisesPublishingProfiles/applicationProxy) API, which Microsoft
-    documents as delegated-only, so a user token is needed (see O(auth_method)).
-  - Runs on the controller; use it on C(localhost) or with C(delegate_to=localhost).
   - Graph reads do not grow with the number of connectors, the groups and their members are read once.
 options:
   group:
@@ -112,11 +108,12 @@ connectors:
       sample: {"id": "2b7c2c7a-9a89-4a6b-9a0e-7f5e2f0c1a11", "name": "Default"}
 """
 
-from ansible_collections.entra.app_proxy.plugins.module_utils._graph_module import (  # noqa: E402
-    GraphModule,
+from ..module_utils._graph_module import (  # noqa: E402
     connector_view,
+    graph_module_spec,
     group_membership,
     match_machine_name,
+    run_module,
 )
 
 
@@ -153,20 +150,17 @@ def list_connectors(module):
 
 
 def module_spec():
-    """GraphModule keyword arguments; the action plugin also checks task arguments with them."""
-    return dict(
-        argument_spec=GraphModule.generate_argspec(
+    return graph_module_spec(
+        dict(
             group=dict(type="str"),
             machine_name=dict(type="str"),
             status=dict(type="str", choices=["active", "inactive"]),
         ),
-        supports_check_mode=True,
     )
 
 
 def main():
-    module = GraphModule(**module_spec())
-    module.run(list_connectors)
+    run_module(module_spec(), list_connectors)
 
 
 if __name__ == "__main__":

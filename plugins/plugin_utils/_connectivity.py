@@ -1,9 +1,8 @@
-# -*- coding: utf-8 -*-
-# Copyright (c) 2026 entra.app_proxy maintainers
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# FOR INTERNAL COLLECTION USE ONLY: not part of the public interface of entra.app_proxy;
+# no compatibility promise, it may change in any release.
 """Decisions of entra.app_proxy.connectivity_test, taken on the controller from the module's raw facts.
-
-Internal to entra.app_proxy; it may change without notice.
 
 The Windows module measures and returns, per endpoint (``raw.endpoints[]``): ``dns_addresses``,
 ``dns_error``, ``dns_timed_out``, ``tcp_connected``, ``tcp_error``, ``tcp_timed_out``,
@@ -17,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.entra.app_proxy.plugins.plugin_utils._proxy_url import proxy_url_problem
+from ._proxy_url import proxy_url_problem
 
 DEFAULT_TRUSTED_ISSUERS = ("Microsoft", "DigiCert")
 

@@ -1,9 +1,8 @@
-# -*- coding: utf-8 -*-
-# Copyright: Contributors to the entra.app_proxy collection
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# FOR INTERNAL COLLECTION USE ONLY: not part of the public interface of entra.app_proxy;
+# no compatibility promise, it may change in any release.
 """Base of the Graph modules' action plugins: sign in on the controller, then run the module with the token.
-
-Internal to the collection: its API may change without notice.
 
 An action plugin for a Graph module ``entra.app_proxy.NAME`` is::
 
@@ -23,8 +22,8 @@ import importlib
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.entra.app_proxy.plugins.module_utils._auth import AUTH_ARGSPEC
-from ansible_collections.entra.app_proxy.plugins.plugin_utils._token_action import TokenActionBase
+from ..module_utils._auth import AUTH_ARGSPEC
+from ._token_action import TokenActionBase
 
 # The only auth options a module needs once it holds a token: where Graph is and how to reach it.
 FORWARDED_OPTIONS = ("ca_bundle", "graph_endpoint", "tenant_id", "timeout")
@@ -42,7 +41,7 @@ class GraphActionBase(TokenActionBase):
     RESOURCE = "graph"
 
     def _argument_spec(self):
-        module = importlib.import_module("ansible_collections.entra.app_proxy.plugins.modules.%s" % self.MODULE)
+        module = importlib.import_module("..modules.%s" % self.MODULE, __package__)
         spec = module.module_spec()
         spec.pop("supports_check_mode", None)
         return spec

@@ -1,5 +1,7 @@
-# Copyright (c) 2026 entra.app_proxy maintainers
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# FOR INTERNAL COLLECTION USE ONLY: not part of the public interface of entra.app_proxy;
+# no compatibility promise, it may change in any release.
 """Decisions about a connector server, made on the controller from server_info's raw facts.
 
 ``decode(raw, now)`` turns what ``plugins/modules/server_info.ps1`` read (Windows' own formats) into

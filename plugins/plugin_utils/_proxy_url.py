@@ -1,10 +1,10 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# FOR INTERNAL COLLECTION USE ONLY: not part of the public interface of entra.app_proxy;
+# no compatibility promise, it may change in any release.
 """The one grammar of the outbound proxy (``app_proxy_outbound_proxy``) and its bypass list.
 
-Internal to entra.app_proxy: the test plugins ``proxy_url``/``proxy_bypass`` and the filter
-``proxy_url_problem`` are the public faces; this module may change without notice.
+The test plugins ``proxy_url``/``proxy_bypass`` and the filter ``proxy_url_problem`` are its public faces.
 
 A value is ``http://host:port`` with an optional trailing ``/``: Microsoft writes the proxy with the
 ``http://`` prefix "even if you're using an IP address", the connector tunnels its own TLS through it

@@ -1,9 +1,8 @@
-# -*- coding: utf-8 -*-
-# Copyright: Contributors to the entra.app_proxy collection
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# FOR INTERNAL COLLECTION USE ONLY: not part of the public interface of entra.app_proxy;
+# no compatibility promise, it may change in any release.
 """Readiness of a Windows Server for the private network connector, decided on the controller.
-
-FOR INTERNAL COLLECTION USE ONLY: its API may change without notice.
 
 Input is what entra.app_proxy.server_info and entra.app_proxy.connectivity_test return; output is the
 report the prerequisites role records as ``app_proxy_readiness``: one entry per check (name, severity,

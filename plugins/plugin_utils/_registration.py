@@ -1,9 +1,8 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# FOR INTERNAL COLLECTION USE ONLY: not part of the public interface of entra.app_proxy;
+# no compatibility promise, it may change in any release.
 """Controller side of connector registration: the action behind entra.app_proxy.connector_registration.
-
-Internal to the collection: its API may change without notice.
 
 Microsoft's RegisterConnector.ps1 runs on the host in a process of its own: ansible.windows.win_powershell
 with ``executable: powershell.exe`` starts Windows PowerShell 5.1 and talks to it over a named pipe, so
@@ -19,8 +18,8 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.entra.app_proxy.plugins.module_utils._auth import jwt_claims
-from ansible_collections.entra.app_proxy.plugins.plugin_utils._token_action import TokenActionBase
+from ..module_utils._auth import jwt_claims
+from ._token_action import TokenActionBase
 
 # Windows PowerShell 5.1 offers TLS 1.2 only where SchUseStrongCrypto is set, and Entra accepts nothing
 # older, so the TLS line is unconditional. $? and $LASTEXITCODE are read on the next line, before any
@@ -77,8 +76,9 @@ def tenant_guid_from_token(token):
     return tid if isinstance(tid, str) and tid else None
 
 
-# Microsoft Entra built-in role template ids (learn.microsoft.com/entra/identity/role-based-access-control/
-# permissions-reference): the roles that may register a connector (FACTS.md section 2.3).
+# Microsoft Entra built-in role template ids
+# (https://learn.microsoft.com/entra/identity/role-based-access-control/permissions-reference): the roles
+# that may register a connector (https://learn.microsoft.com/entra/global-secure-access/how-to-configure-connectors).
 REGISTERING_ROLES = {
     "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "Application Administrator",
     "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",

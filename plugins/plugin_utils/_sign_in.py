@@ -1,9 +1,8 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# FOR INTERNAL COLLECTION USE ONLY: not part of the public interface of entra.app_proxy;
+# no compatibility promise, it may change in any release.
 """Sign-in to Microsoft Entra ID on the controller: one small class per auth_method.
-
-Internal to the collection: its API may change without notice.
 
 Controller side only (msal): the action plugins get tokens here, through _token.py, and hand a
 module the access token alone. The options and settings these classes read are in
@@ -20,7 +19,7 @@ import warnings
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.entra.app_proxy.plugins.module_utils._auth import (
+from ..module_utils._auth import (
     AUTH_METHOD_OPTIONS,
     GRAPH_CLIENT_ID,
     _GUID,
@@ -306,15 +305,22 @@ class ClientSecretAuth(_AppOnlyAuth):
         return msal.ConfidentialClientApplication(client_id, client_credential=self.settings.client_secret, **kwargs)
 
 
-class DeviceCodeAuth(_AuthMethod):
+class _DelegatedAuth(_AuthMethod):
+    """Sign-in as a user: silently from the token cache when it can, else with the method's own _sign_in()."""
+
+    def _acquire(self, app, scopes, display, resource):
+        return self._silent(app, scopes, display) or self._sign_in(app, scopes, display, resource)
+
+    def _sign_in(self, app, scopes, display, resource):
+        raise NotImplementedError
+
+
+class DeviceCodeAuth(_DelegatedAuth):
     """Delegated sign-in in the admin's own browser: works with MFA and from Server Core or CI shells."""
 
     NAME = "device_code"
 
-    def _acquire(self, app, scopes, display, resource):
-        result = self._silent(app, scopes, display)
-        if result:
-            return result
+    def _sign_in(self, app, scopes, display, resource):
         flow = app.initiate_device_flow(scopes=scopes)
         if "user_code" not in flow:
             return flow
@@ -338,15 +344,12 @@ class DeviceCodeAuth(_AuthMethod):
         return result
 
 
-class PasswordAuth(_AuthMethod):
+class PasswordAuth(_DelegatedAuth):
     """Delegated sign-in with a username and password (resource owner password); no MFA possible."""
 
     NAME = "password"
 
-    def _acquire(self, app, scopes, display, resource):
-        result = self._silent(app, scopes, display)
-        if result:
-            return result
+    def _sign_in(self, app, scopes, display, resource):
         with warnings.catch_warnings():
             # MSAL warns that Microsoft deprecates this flow; docs/authentication.md says so to the admin.
             warnings.simplefilter("ignore", DeprecationWarning)

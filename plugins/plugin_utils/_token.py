@@ -1,6 +1,7 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# FOR INTERNAL COLLECTION USE ONLY: not part of the public interface of entra.app_proxy;
+# no compatibility promise, it may change in any release.
 """Controller-side token broker for the action plugins.
 
 Ansible runs each host's task in its own worker process. The broker keeps one device-code prompt per
@@ -16,12 +17,12 @@ import fcntl
 import os
 import tempfile
 
-from ansible_collections.entra.app_proxy.plugins.module_utils._auth import (
+from ..module_utils._auth import (
     AuthSettings,
     EntraAuthError,
     scopes_for,
 )
-from ansible_collections.entra.app_proxy.plugins.plugin_utils._sign_in import (
+from ._sign_in import (
     AUTH_METHODS,
     AccessTokenAuth,
     _import_msal,

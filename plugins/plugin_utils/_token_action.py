@@ -1,9 +1,8 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# FOR INTERNAL COLLECTION USE ONLY: not part of the public interface of entra.app_proxy;
+# no compatibility promise, it may change in any release.
 """One controller-side shape for every action of the collection that needs a token: sign in, then run a module.
-
-Internal to the collection: its API may change without notice.
 
 The walk, in :meth:`TokenActionBase.run`:
 
@@ -26,13 +25,13 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.entra.app_proxy.plugins.module_utils._auth import (
+from ..module_utils._auth import (
     AUTH_ARGSPEC,
     SECRET_OPTIONS,
     EntraAuthError,
     resolve_settings,
 )
-from ansible_collections.entra.app_proxy.plugins.plugin_utils._token import TokenBroker
+from ._token import TokenBroker
 
 display = Display()
 

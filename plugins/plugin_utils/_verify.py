@@ -1,9 +1,8 @@
-# -*- coding: utf-8 -*-
-# Copyright: Contributors to the entra.app_proxy collection
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# FOR INTERNAL COLLECTION USE ONLY: not part of the public interface of entra.app_proxy;
+# no compatibility promise, it may change in any release.
 """The verify role's checks: a connector host and the tenant agree that the connector works.
-
-FOR INTERNAL COLLECTION USE ONLY: its API may change without notice.
 
 The filter plugins ``verify_host`` and ``verify_groups`` are thin wrappers around this file.
 """

@@ -1,6 +1,8 @@
-# Copyright (c) 2026 entra.app_proxy maintainers
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Windows registry values and proxy blobs, decoded on the controller (internal use only).
+# FOR INTERNAL COLLECTION USE ONLY: not part of the public interface of entra.app_proxy;
+# no compatibility promise, it may change in any release.
+"""Windows registry values and proxy blobs, decoded on the controller.
 
 ``server_info`` returns each registry value as Windows stores it: ``{kind, value}`` with the
 ``RegistryValueKind`` name and binary data as base64. The two proxy blobs are laid out as:

@@ -1,6 +1,8 @@
-# Copyright (c) 2026 entra.app_proxy maintainers
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Certificates as Windows stores them, parsed on the controller (internal use only).
+# FOR INTERNAL COLLECTION USE ONLY: not part of the public interface of entra.app_proxy;
+# no compatibility promise, it may change in any release.
+"""Certificates as Windows stores them, parsed on the controller.
 
 A certificate in a registry-backed store (the ``Blob`` value under ``...\\SystemCertificates\\My\\
 Certificates\\<thumbprint>``) or in a user profile's store folder is a *serialized certificate store
