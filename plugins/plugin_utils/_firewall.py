@@ -1,9 +1,8 @@
-# -*- coding: utf-8 -*-
-# Copyright: Contributors to the entra.app_proxy collection
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# FOR INTERNAL COLLECTION USE ONLY: not part of the public interface of entra.app_proxy;
+# no compatibility promise, it may change in any release.
 """The firewall role's plan: which outbound rules to write or remove, and what to report.
-
-FOR INTERNAL COLLECTION USE ONLY: its API may change without notice.
 
 The filter plugin ``firewall_plan`` is a thin wrapper around this file. It compares the wanted rules with
 the rules as server_info read them, so a compliant host gets no write at all.

@@ -1,5 +1,4 @@
-# -*- coding: utf-8 -*-
-# Copyright: Contributors to the entra.app_proxy collection
+# Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Where the controller's CPU goes in a profiled run: the simulated Windows hosts, ansible-core, Jinja, YAML,
 this collection's plugins, and the rest, summed as self time over every process the run started.
