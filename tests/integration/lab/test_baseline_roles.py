@@ -557,8 +557,8 @@ def test_kcd_own_read_showing_drift_writes_what_the_ad_host_reads(lab):
     run = own_read_then_domain_join(lab, host, become=True)
     assert ok(run, host)["changed"] == 2
     assert "S-1-5-32-560" not in own_read(lab)["token_groups"]
-    assert modules_run(lab, host) == {"entra.app_proxy.server_info": 1, "microsoft.ad.object_info": 1,
-                                     "microsoft.ad.group": 1, "microsoft.ad.computer": 1}
+    assert modules_run(lab, host) == {
+        "entra.app_proxy.server_info": 1, "microsoft.ad.object_info": 1, "microsoft.ad.group": 1, "microsoft.ad.computer": 1}
     ad = lab.domain("contoso.example")
     account = ad["computers"]["win2019-kcd"]
     assert account["dn"] in authorization_group(ad)["members"]

@@ -230,7 +230,8 @@ def test_recording_replaces_url_credentials_and_keeps_the_rest():
 # ---------------------------------------------------------------------------------------- the host's AD account
 def test_sid_in_its_binary_form_decodes():
     """[MS-DTYP] 2.4.2.2, written out by hand: S-1-5-32-560 (the Windows Authorization Access Group)."""
-    data = bytes.fromhex("0102" "000000000005" "20000000" "30020000")
+    # revision 1, 2 sub-authorities, authority 5 (NT), 32 (BUILTIN), 560
+    data = bytes.fromhex("0102 000000000005 20000000 30020000")
     assert _host_facts.sid_string(data) == "S-1-5-32-560"
     with pytest.raises(ValueError):
         _host_facts.sid_string(data[:-1])
