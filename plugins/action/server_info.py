@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import datetime
+import typing as t
 
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
 from ..plugin_utils import _host_facts, _x509
@@ -30,7 +32,7 @@ class ActionModule(ActionBase):
     """Runs the Windows module, which reads raw facts, and decodes them here (see _host_facts)."""
 
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("events_since",))
+    _VALID_ARGS = frozenset(("ad_account", "events_since"))
     _supports_check_mode = True
 
     def run(self, tmp=None, task_vars=None):
@@ -41,7 +43,14 @@ class ActionModule(ActionBase):
         except ValueError as e:
             result.update(failed=True, msg=str(e))
             return result
-        args = {"events_since": since} if since else {}
+        try:
+            ad_account = boolean(self._task.args.get("ad_account", False), strict=True)
+        except TypeError as e:
+            result.update(failed=True, msg="ad_account must be true or false: %s" % e)
+            return result
+        args: dict[str, t.Any] = {"events_since": since} if since else {}
+        if ad_account:
+            args["ad_account"] = True
         module = self._execute_module(module_name=MODULE_NAME, module_args=args, task_vars=task_vars)
         if module.get("failed") or "raw" not in module:
             result.update(module)

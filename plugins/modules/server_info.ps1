@@ -11,6 +11,7 @@
 
 $spec = @{
     options = @{
+        ad_account = @{ type = 'bool'; default = $false }
         events_since = @{ type = 'str' }
     }
     supports_check_mode = $true
@@ -195,6 +196,41 @@ if ($module.Params.events_since) {
     }
 }
 
+# The host's own computer object in AD, read only when asked. ADSI authenticates as the account the module
+# runs as: under become SYSTEM that is the computer account (a computer may read its own object); over a
+# plain WinRM logon there are no credentials to pass on to a domain controller, and that error is the fact.
+$adAccount = $null
+if ($module.Params.ad_account) {
+    $adAccount = @{ error = $null; found = $false; attributes = @{} }
+    try {
+        # Without a search root, DirectorySearcher searches the domain the host is joined to.
+        $searcher = New-Object -TypeName System.DirectoryServices.DirectorySearcher
+        $searcher.Filter = "(&(objectCategory=computer)(sAMAccountName=$($env:COMPUTERNAME)`$))"
+        $names = 'distinguishedName', 'sAMAccountName', 'objectSid', 'userAccountControl', 'msDS-AllowedToDelegateTo'
+        foreach ($name in $names) {
+            [void]$searcher.PropertiesToLoad.Add($name)
+        }
+        $found = $searcher.FindOne()
+        if ($null -ne $found) {
+            $adAccount.found = $true
+            foreach ($name in $names) {
+                $adAccount.attributes[$name] = @(foreach ($value in $found.Properties[$name]) {
+                        if ($value -is [byte[]]) { [Convert]::ToBase64String($value) } else { $value }
+                    })
+            }
+            # tokenGroups is constructed: AD computes it only on a base-scope read of the object itself.
+            $entry = $found.GetDirectoryEntry()
+            $entry.RefreshCache([string[]]@('tokenGroups'))
+            $adAccount.attributes['tokenGroups'] = @(foreach ($value in $entry.Properties['tokenGroups']) {
+                    [Convert]::ToBase64String([byte[]]$value)
+                })
+        }
+    }
+    catch {
+        $adAccount.error = $_.Exception.Message
+    }
+}
+
 $module.Result.raw = @{
     schema = 1
     layouts = $layouts
@@ -222,6 +258,9 @@ $module.Result.raw = @{
     }
     uninstall_entries = $uninstallEntries
     events = $events
+    # HKCU is the hive of this account: under become it is not the connecting user's.
+    identity = [Security.Principal.WindowsIdentity]::GetCurrent().User.Value
+    ad_account = $adAccount
 }
 
 $module.ExitJson()

@@ -271,6 +271,52 @@ def firewall_facts(raw_firewall: dict[str, t.Any], service: dict[str, t.Any]) ->
     return {"available": True, "error": None, "rules": rules, "default_outbound_action": outbound}
 
 
+# ---------------------------------------------------------------------------------------- AD
+LOCAL_SYSTEM_SID = "S-1-5-18"
+
+
+def sid_string(data: bytes) -> str:
+    """A binary SID (MS-DTYP 2.4.2.2: revision, sub-authority count, 48-bit big-endian authority,
+    little-endian 32-bit sub-authorities) in its S-R-I-S... form."""
+    if len(data) < 8 or len(data) != 8 + 4 * data[1]:
+        raise ValueError("not a binary SID: %d bytes" % len(data))
+    authority = int.from_bytes(data[2:8], "big")
+    subs = [int.from_bytes(data[8 + 4 * i:12 + 4 * i], "little") for i in range(data[1])]
+    return "-".join(["S", str(data[0]), str(authority)] + [str(s) for s in subs])
+
+
+def ad_account_facts(read: dict[str, t.Any] | None) -> dict[str, t.Any] | None:
+    """The host's own computer object as server_info read it over LDAP (None when it was not asked)."""
+    if read is None:
+        return None
+    attributes = read.get("attributes") or {}
+
+    def values(name: str) -> list[t.Any]:
+        return list(attributes.get(name) or [])
+
+    def one(name: str) -> t.Any:
+        return next(iter(values(name)), None)
+
+    info: dict[str, t.Any] = {"found": False, "error": read.get("error"), "distinguished_name": None,
+                              "sam_account_name": None, "sid": None, "user_account_control": None,
+                              "allowed_to_delegate_to": [], "token_groups": []}
+    if info["error"] is not None or not read.get("found"):
+        return info
+    try:
+        info.update(
+            found=True,
+            distinguished_name=one("distinguishedName"),
+            sam_account_name=one("sAMAccountName"),
+            sid=sid_string(base64.b64decode(one("objectSid") or "")),
+            user_account_control=None if one("userAccountControl") is None else int(one("userAccountControl")) & 0xFFFFFFFF,
+            allowed_to_delegate_to=[str(v) for v in values("msDS-AllowedToDelegateTo")],
+            token_groups=[sid_string(base64.b64decode(v)) for v in values("tokenGroups")],
+        )
+    except ValueError as e:
+        info.update(found=False, error="the AD read of the computer account is malformed: %s" % e)
+    return info
+
+
 # ---------------------------------------------------------------------------------------- host
 def domain_facts(computer: dict[str, t.Any]) -> dict[str, t.Any]:
     """Domain membership, and the FQDN as ansible.windows.setup builds ansible_fqdn (primary DNS suffix)."""
@@ -314,6 +360,9 @@ def proxy_facts(raw: dict[str, t.Any], connector: dict[str, t.Any]) -> dict[str,
     per_machine = _winblob.reg_dword(registry.get("proxy_settings_per_user")) == 0
     inet_read = registry.get("inet_settings_machine" if per_machine else "inet_settings_user")
     inet = _winblob.inet_settings(_winblob.reg_value(inet_read))
+    if not per_machine and raw.get("identity") == LOCAL_SYSTEM_SID:
+        # Read under become: HKCU was SYSTEM's hive, not the connecting user's, so the per-user settings are unknown.
+        inet = {"proxy": None, "bypass": None, "auto_detect": None, "auto_config_url": None}
     config_files = []
     for name in LAYOUT_ORDER:
         for role, key in (("connector", "config_file"), ("updater", "updater_config_file")):
@@ -384,6 +433,7 @@ def decode(raw: dict[str, t.Any], now: datetime.datetime) -> dict[str, t.Any]:
             {"log": e.get("log"), "provider": e.get("provider"), "id": int(e.get("id") or 0),
              "time": iso(from_filetime(e.get("time_filetime"))), "message": e.get("message") or ""}
             for e in raw.get("events") or []],
+        "ad_account": ad_account_facts(raw.get("ad_account")),
     }
 
 

@@ -490,6 +490,85 @@ def test_resource_based_delegation(lab):
     assert ok(lab.role(host, "domain_join", variables), host)["changed"] == 0
 
 
+def modules_run(lab: Lab, host: str) -> dict[str, int]:
+    """Module executions per module on one host since the last call (the simulator's count)."""
+    path = lab.state_dir / "roundtrips.json"
+    counted = json.loads(path.read_text())["hosts"].get(host, {}).get("by_module", {}) if path.exists() else {}
+    path.unlink(missing_ok=True)
+    return counted
+
+
+def own_read_then_domain_join(lab: Lab, host: str, become: bool) -> Run:
+    """server_info's read of the host's own AD account (as the prerequisites role shares it), then the role."""
+    read: dict[str, t.Any] = {"name": "Read the host and its own AD account", "register": "own_read",
+                              "entra.app_proxy.server_info": {"ad_account": True}}
+    if become:
+        read.update(become=True, become_method="ansible.builtin.runas", become_user="SYSTEM")
+    role = {"name": "Run domain_join", "ansible.builtin.include_role": {"name": "entra.app_proxy.domain_join"},
+            "vars": dict(JOIN_VARS, domain_join_server_info="{{ own_read }}")}
+    keep = {"name": "Keep the read for the test", "delegate_to": "localhost", "connection": "local", "changed_when": False,
+            "ansible.builtin.copy": {"content": "{{ own_read.ad_account | to_json }}", "dest": str(lab.work / "own_read.json")}}
+    modules_run(lab, host)
+    return lab.play(host, [read, keep, role], roles=False)
+
+
+def own_read(lab: Lab) -> dict[str, t.Any]:
+    return json.loads((lab.work / "own_read.json").read_text())
+
+
+def test_kcd_rerun_asks_the_ad_host_nothing_when_the_own_read_shows_it_in_place(lab):
+    """Issue 8: read as SYSTEM, the host's own account decides; a compliant rerun is the one read."""
+    host = "win2019-kcd"  # joined, in the group, classic delegation set by the tests above
+    variables = dict(JOIN_VARS)
+    ad_before = lab.domain("contoso.example")
+    run = own_read_then_domain_join(lab, host, become=True)
+    assert ok(run, host)["changed"] == 0
+    account = own_read(lab)
+    assert account["found"] and account["error"] is None and account["sam_account_name"] == "WIN2019-KCD$"
+    assert "S-1-5-32-560" in account["token_groups"]
+    assert [s.lower() for s in account["allowed_to_delegate_to"]] == [s.lower() for s in variables["domain_join_kcd_spns"]]
+    assert modules_run(lab, host) == {"entra.app_proxy.server_info": 1}
+    assert lab.domain("contoso.example") == ad_before
+
+
+def test_kcd_own_read_without_become_falls_back_to_the_ad_host(lab):
+    """Without become the read meets the double hop: an error fact, and the AD host's read decides as before."""
+    host = "win2019-kcd"
+    ad_before = lab.domain("contoso.example")
+    run = own_read_then_domain_join(lab, host, become=False)
+    assert ok(run, host)["changed"] == 0
+    account = own_read(lab)
+    assert account["found"] is False and "An operations error occurred." in account["error"]
+    assert modules_run(lab, host) == {"entra.app_proxy.server_info": 1, "microsoft.ad.object_info": 1}
+    assert lab.domain("contoso.example") == ad_before
+
+
+def test_kcd_own_read_showing_drift_writes_what_the_ad_host_reads(lab):
+    """A difference in the host's read hands over to the AD host's read, which decides the writes."""
+    host = "win2019-kcd"
+
+    def drift(ad: dict[str, t.Any]) -> None:
+        account = ad["computers"]["win2019-kcd"]
+        authorization_group(ad)["members"].remove(account["dn"])
+        account["attributes"]["msds-allowedtodelegateto"] = ["http/intranet.contoso.example"]
+
+    uac = lab.domain("contoso.example")["computers"]["win2019-kcd"]["attributes"]["useraccountcontrol"]
+    edit_domain(lab, drift)
+    run = own_read_then_domain_join(lab, host, become=True)
+    assert ok(run, host)["changed"] == 2
+    assert "S-1-5-32-560" not in own_read(lab)["token_groups"]
+    assert modules_run(lab, host) == {
+        "entra.app_proxy.server_info": 1, "microsoft.ad.object_info": 1, "microsoft.ad.group": 1, "microsoft.ad.computer": 1}
+    ad = lab.domain("contoso.example")
+    account = ad["computers"]["win2019-kcd"]
+    assert account["dn"] in authorization_group(ad)["members"]
+    assert sorted(account["attributes"]["msds-allowedtodelegateto"]) == sorted(JOIN_VARS["domain_join_kcd_spns"])
+    assert account["attributes"]["useraccountcontrol"] == uac, "userAccountControl was in place: not written"
+    run = own_read_then_domain_join(lab, host, become=True)
+    assert ok(run, host)["changed"] == 0
+    assert modules_run(lab, host) == {"entra.app_proxy.server_info": 1}
+
+
 def test_domain_join_bad_input_fails_before_any_change(lab):
     host = "win2019-kcd"
     ad_before = lab.domain("contoso.example")
@@ -588,11 +667,11 @@ def test_compliant_rerun_round_trips(rt_lab):
     # server_info returns the defaultProxy elements of each .exe.config, so no win_xml probe runs
     assert report["win2022-proxy"]["by_module"] == {
         "entra.app_proxy.server_info": 1, "entra.app_proxy.connectivity_test": 1}
-    # the AD steps are delegated to the AD host (this host itself in the lab); the join is not sent again
-    # (no connector on this host, so the connector stage reads the host once for the .exe.config files)
+    # the join is not sent again, and the preflight's read (as SYSTEM) of the host's own AD account shows
+    # the group and the delegation in place, so the AD host is not asked (issue 8); no connector on this
+    # host, so the connector stage reads the host once for the .exe.config files
     assert report["win2019-kcd"]["by_module"] == {
-        "entra.app_proxy.server_info": 2, "entra.app_proxy.connectivity_test": 1,
-        "microsoft.ad.object_info": 1}
+        "entra.app_proxy.server_info": 2, "entra.app_proxy.connectivity_test": 1}
     after_counts = {h: report[h]["modules"] for h in BASELINE_HOSTS}
 
     # without it (each role on its own reads the host, as before the shared read existed)

@@ -115,3 +115,45 @@ def test_winhttp_proxy_stored_with_its_scheme_is_used_as_is(tmp_path):
     (raw,) = ct.simulate(host, args, False, False)["raw"]["endpoints"]
     assert raw["tcp_connected"] and raw["proxy_status_line"].startswith("HTTP/1.1 200") and raw["tls_policy_errors"] == "None", raw
     assert _decode(host)["proxy"]["winhttp_proxy"] == "http://proxy.contoso.example:8080"
+
+
+def test_own_ad_account_read_fails_where_windows_fails_and_reads_the_lab_forest(tmp_path):
+    """ad_account: no domain on a workgroup host, the double hop without become, a DC that does not answer;
+    as SYSTEM the computer object in Windows' binary forms, which the collection's decoding reads."""
+    import shutil
+
+    shutil.copy(os.path.join(LAB, "states", "_domains.json"), str(tmp_path / "_domains.json"))
+    host = _host(tmp_path, name="win2019-kcd")
+    host.become = True
+
+    def read():
+        return host_facts.decode(sim.simulate(host, {"ad_account": True}, False, False)["raw"], NOW)
+
+    assert sim.simulate(host, {}, False, False)["raw"]["ad_account"] is None
+    assert read()["ad_account"]["error"] == sim.NO_DOMAIN
+    host.set_domain({"joined": True, "dns_domain_name": "contoso.example"})
+    with host.ad("contoso.example") as ad:
+        ad["computers"]["win2019-kcd"] = {
+            "name": "WIN2019-KCD", "sam_account_name": "WIN2019-KCD$", "dn": "CN=WIN2019-KCD,CN=Computers,DC=contoso,DC=example",
+            "sid": "S-1-5-21-1004336348-1177238915-682003330-1200", "spn": [], "delegates": [], "enabled": False,
+            "attributes": {"useraccountcontrol": [str(0x80001002)], "msds-allowedtodelegateto": ["http/intranet"]}}
+    account = read()["ad_account"]
+    assert account["found"] and account["error"] is None
+    assert account["sid"] == "S-1-5-21-1004336348-1177238915-682003330-1200"
+    assert account["user_account_control"] == 0x80001002 and account["allowed_to_delegate_to"] == ["http/intranet"]
+    assert account["token_groups"] == ["S-1-5-21-1004336348-1177238915-682003330-515"]
+    with host.ad("contoso.example") as ad:  # nested: a group in the authorization group counts too (transitive)
+        ad["groups"]["connectors"] = {"name": "Connectors", "dn": "CN=Connectors,DC=contoso,DC=example",
+                                      "sid": "S-1-5-21-1004336348-1177238915-682003330-1300",
+                                      "members": [ad["computers"]["win2019-kcd"]["dn"]]}
+        next(g for g in ad["groups"].values() if g["sid"] == "S-1-5-32-560")["members"].append("CN=Connectors,DC=contoso,DC=example")
+    assert set(read()["ad_account"]["token_groups"]) >= {"S-1-5-32-560", "S-1-5-21-1004336348-1177238915-682003330-1300"}
+    forest = (tmp_path / "_domains.json").read_text()
+    host.become = False
+    assert read()["ad_account"] == dict(account, found=False, error=sim.DOUBLE_HOP, distinguished_name=None,
+                                        sam_account_name=None, sid=None, user_account_control=None,
+                                        allowed_to_delegate_to=[], token_groups=[])
+    host.become = True
+    host.state["network"]["domains"] = []
+    assert read()["ad_account"]["error"] == sim.SERVER_DOWN
+    assert (tmp_path / "_domains.json").read_text() == forest, "a read changes nothing in AD"

@@ -83,3 +83,21 @@ def test_missing_cryptography_fails_with_the_fix(monkeypatch):
     action, _calls = make_action({}, dict(recorded, changed=False))
     result = action.run(task_vars={})
     assert result["failed"] and "pip install cryptography" in result["msg"]
+
+
+def test_ad_account_is_asked_only_when_wanted_and_decoded():
+    recorded = json.loads((FIXTURES / "kcd-ad-account-system.json").read_text())
+    action, calls = make_action({"ad_account": "yes"}, dict(recorded, changed=False))
+    result = action.run(task_vars={})
+    assert calls == [("entra.app_proxy.server_info", {"ad_account": True})]
+    assert result["ad_account"]["found"] is True and "S-1-5-32-560" in result["ad_account"]["token_groups"]
+    action, calls = make_action({"ad_account": False}, dict(recorded, changed=False))
+    action.run(task_vars={})
+    assert calls == [("entra.app_proxy.server_info", {})]
+
+
+def test_bad_ad_account_fails_before_the_host_is_asked():
+    action, calls = make_action({"ad_account": "maybe"}, {})
+    result = action.run(task_vars={})
+    assert result["failed"] and result["msg"].startswith("ad_account must be true or false")
+    assert calls == []

@@ -31,7 +31,7 @@ def test_every_fixture_decodes_with_every_documented_key(name):
     result = decode(name)
     assert set(result) == {"connector", "services", "registration", "proxy", "firewall", "tls", "dotnet", "ie_esc",
                            "http2", "os", "domain", "password_protection_proxy", "reboot_pending",
-                           "reboot_pending_reasons", "connector_errors"}
+                           "reboot_pending_reasons", "connector_errors", "ad_account"}
     assert result["registration"]["registered"] == (result["registration"]["state"] == "registered")
     assert result["reboot_pending"] == bool(result["reboot_pending_reasons"])
 
@@ -227,3 +227,62 @@ def test_recording_replaces_url_credentials_and_keeps_the_rest():
     assert rec["raw"]["certificates"] == facts["certificates"]
     # a recording decodes like the host it came from
     assert _host_facts.decode(rec["raw"], NOW)["proxy"]["connector_config"]["proxy_address"] == "http://REDACTED@proxy:8080"
+
+
+# ---------------------------------------------------------------------------------------- the host's AD account
+def test_sid_in_its_binary_form_decodes():
+    """[MS-DTYP] 2.4.2.2, written out by hand: S-1-5-32-560 (the Windows Authorization Access Group)."""
+    # revision 1, 2 sub-authorities, authority 5 (NT), 32 (BUILTIN), 560
+    data = bytes.fromhex("0102 000000000005 20000000 30020000")
+    assert _host_facts.sid_string(data) == "S-1-5-32-560"
+    with pytest.raises(ValueError):
+        _host_facts.sid_string(data[:-1])
+
+
+def test_own_ad_account_read_as_system_decodes():
+    account = decode("kcd-ad-account-system")["ad_account"]
+    assert account == {
+        "found": True, "error": None, "distinguished_name": "CN=CONN01,OU=Connectors,DC=contoso,DC=com",
+        "sam_account_name": "CONN01$", "sid": "S-1-5-21-1004336348-1177238915-682003330-1108",
+        "user_account_control": 0x1001000,
+        "allowed_to_delegate_to": ["http/intranet.contoso.com", "HTTP/intranet"],
+        "token_groups": ["S-1-5-21-1004336348-1177238915-682003330-515", "S-1-5-32-560"]}
+
+
+def test_user_account_control_with_the_high_bit_is_unsigned():
+    data = raw("kcd-ad-account-system")
+    data["ad_account"]["attributes"]["userAccountControl"] = [-2147479552]  # 0x80001000 as ADSI's Int32
+    assert _host_facts.decode(data, NOW)["ad_account"]["user_account_control"] == 0x80001000
+
+
+def test_failed_ad_read_is_a_fact_with_nothing_guessed():
+    data = raw("kcd-ad-account-system")
+    data["ad_account"] = {"error": 'Exception calling "FindOne" with "0" argument(s): "An operations error occurred."',
+                          "found": False, "attributes": {}}
+    account = _host_facts.decode(data, NOW)["ad_account"]
+    assert account["found"] is False and "operations error" in account["error"]
+    assert account["token_groups"] == [] and account["user_account_control"] is None and account["sid"] is None
+
+
+def test_malformed_sid_makes_the_read_unusable_not_the_module():
+    data = raw("kcd-ad-account-system")
+    data["ad_account"]["attributes"]["tokenGroups"] = [base64.b64encode(b"\x01\x05\x00").decode()]
+    account = _host_facts.decode(data, NOW)["ad_account"]
+    assert account["found"] is False and "malformed" in account["error"]
+
+
+def test_without_the_ad_read_there_is_no_account():
+    assert decode("registered-machine-store")["ad_account"] is None
+
+
+def test_per_user_internet_options_read_as_system_are_unknown():
+    """Under become HKCU is SYSTEM's hive, so its proxy is not the connecting user's: say unknown, not a value."""
+    proxy = decode("kcd-ad-account-system")["proxy"]
+    assert proxy["inet_proxy"] is None and proxy["inet_auto_detect"] is None
+    data = raw("kcd-ad-account-system")
+    del data["identity"]  # read as the connecting user: the same bytes are that user's settings
+    assert _host_facts.decode(data, NOW)["proxy"]["inet_proxy"] == "proxy.system.example:3128"
+    data["identity"] = "S-1-5-18"
+    data["registry"]["proxy_settings_per_user"].update(key_exists=True, kind="DWord", value=0)
+    data["registry"]["inet_settings_machine"] = dict(data["registry"]["inet_settings_user"])
+    assert _host_facts.decode(data, NOW)["proxy"]["inet_proxy"] == "proxy.system.example:3128"  # per machine: HKLM

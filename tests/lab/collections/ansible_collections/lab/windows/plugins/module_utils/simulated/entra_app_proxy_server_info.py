@@ -11,6 +11,7 @@ import datetime
 
 from ansible_collections.lab.windows.plugins.module_utils.host_state import (
     NETWORK_SERVICE_CERT_DIR, NETWORK_SERVICE_CERT_KEY, UNINSTALL_KEY)
+from ansible_collections.lab.windows.plugins.module_utils.simulated import _ad
 
 # Get-ConnectorLayout's table (FACTS §1.4, the 1.5.3829.0 rename table), as the util builds it.
 _PRODUCTS = {
@@ -248,6 +249,74 @@ def _events(host, since_text, lays):
     return found
 
 
+# The account the module runs as: the lab's connection account (a local administrator), or SYSTEM under become.
+CONNECTION_USER_SID = "S-1-5-21-3623811015-3361044348-30300820-500"
+SYSTEM_SID = "S-1-5-18"
+# What DirectorySearcher.FindOne throws, through PowerShell's method call, on Windows.
+_FIND_ONE = 'Exception calling "FindOne" with "0" argument(s): "%s"'
+# ERROR_NO_SUCH_DOMAIN (0x8007054B): a workgroup host has no domain to search.
+NO_DOMAIN = _FIND_ONE % "The specified domain either does not exist or could not be contacted.\r\n"
+# LDAP_SERVER_DOWN (0x8007203A): no domain controller answers.
+SERVER_DOWN = _FIND_ONE % "The server is not operational.\r\n"
+# A WinRM logon has no credentials to pass on (double hop): the bind is anonymous and the DC refuses the search
+# with LDAP operationsError (0x80072020).
+DOUBLE_HOP = _FIND_ONE % "An operations error occurred.\r\n"
+
+
+def sid_bytes(sid):
+    """A SID string in its binary form (MS-DTYP 2.4.2.2), as objectSid and tokenGroups hold it."""
+    parts = sid.split("-")
+    subs = [int(p) for p in parts[3:]]
+    return (bytes([int(parts[1]), len(subs)]) + int(parts[2]).to_bytes(6, "big")
+            + b"".join(x.to_bytes(4, "little") for x in subs))
+
+
+def _token_groups(ad, obj):
+    """tokenGroups as a DC computes it: the primary group (Domain Computers, RID 515) and every group the
+    account is a member of, transitively."""
+    sids = [obj["sid"].rsplit("-", 1)[0] + "-515"] if obj.get("sid") else []
+    members = {obj["dn"].lower()}
+    while True:
+        more = {g["dn"].lower() for g in ad.get("groups", {}).values()
+                if members & {m.lower() for m in g.get("members", [])}} - members
+        if not more:
+            break
+        members |= more
+    sids += [g["sid"] for g in ad.get("groups", {}).values() if g["dn"].lower() in members and g.get("sid")]
+    return sids
+
+
+def _ad_account(host):
+    """The module's ADSI read of the host's own computer object, failing where Windows fails."""
+    out = {"error": None, "found": False, "attributes": {}}
+    dom = host.domain()
+    if not dom["joined"]:
+        out["error"] = NO_DOMAIN
+    elif not host.domain_reachable(dom["dns_domain_name"]):
+        out["error"] = SERVER_DOWN
+    elif not host.become:
+        out["error"] = DOUBLE_HOP
+    if out["error"]:
+        return out
+    sam = host.hostname.upper()[:15] + "$"
+    with host.ad(dom["dns_domain_name"]) as ad:
+        obj = next((c for c in ad.get("computers", {}).values()
+                    if c.get("sam_account_name", c["name"] + "$").lower() == sam.lower()), None)
+        if obj is None:
+            return out
+        out["found"] = True
+        out["attributes"] = {
+            "distinguishedName": [obj["dn"]],
+            "sAMAccountName": [obj.get("sam_account_name", obj["name"] + "$")],
+            "objectSid": [_b64(sid_bytes(obj["sid"]))] if obj.get("sid") else [],
+            # ADSI hands the INTEGER syntax over as a signed Int32
+            "userAccountControl": [int.from_bytes(_ad.uac_of(obj).to_bytes(4, "little"), "little", signed=True)],
+            "msDS-AllowedToDelegateTo": list((obj.get("attributes") or {}).get("msds-allowedtodelegateto") or []),
+            "tokenGroups": [_b64(sid_bytes(sid)) for sid in _token_groups(ad, obj)],
+        }
+    return out
+
+
 def simulate(host, args, check_mode, diff):
     lays = layouts(host)
     files, backend = {}, {}
@@ -307,5 +376,7 @@ def simulate(host, args, check_mode, diff):
             },
             "uninstall_entries": _uninstall_entries(host, lays),
             "events": _events(host, args.get("events_since"), lays),
+            "identity": SYSTEM_SID if host.become else CONNECTION_USER_SID,
+            "ad_account": _ad_account(host) if args.get("ad_account") else None,
         },
     }
