@@ -7,24 +7,28 @@ from __future__ import annotations
 
 import pytest
 
-import labrun
+import labkit
 
 HOST = "win2022-proxy"
 RULE_GROUP = "Microsoft Entra private network connector (entra.app_proxy)"
 
 
 @pytest.fixture(scope="module")
-def lab():
-    labrun.labctl("reset", "--hosts", HOST)
-    with labrun.tenant_up() as admin:
+def lab_(make_lab):
+    return make_lab(HOST)
+
+
+@pytest.fixture(scope="module")
+def lab(lab_):
+    with lab_.tenant_up() as admin:
         admin.reset(tokens=False, seed=False)
-        site = labrun.run_playbook("playbooks/site.yml", "--limit", "%s,localhost" % HOST)
+        site = lab_.lifecycle("playbooks/site.yml", "--limit", "%s,localhost" % HOST)
         assert site.recap[HOST]["failed"] == 0, site.output[-4000:]
-        installed = labrun.host_state(HOST)
-        run = labrun.run_playbook("playbooks/decommission.yml", "--limit", "%s,localhost" % HOST,
+        installed = lab_.state(HOST)
+        run = lab_.lifecycle("playbooks/decommission.yml", "--limit", "%s,localhost" % HOST,
                                   "-e", "connector_decommission_remove_folders=true")
-        after = labrun.host_state(HOST)
-        again = labrun.run_playbook("playbooks/decommission.yml", "--limit", "%s,localhost" % HOST,
+        after = lab_.state(HOST)
+        again = lab_.lifecycle("playbooks/decommission.yml", "--limit", "%s,localhost" % HOST,
                                     "-e", "connector_decommission_remove_folders=true")
         yield {"admin": admin, "installed": installed, "run": run, "after": after, "again": again,
                "tenant": admin.state()}
@@ -55,8 +59,8 @@ def test_our_firewall_rules_and_proxy_settings_removed(lab):
 
 
 def test_tenant_keeps_the_connector_and_says_so(lab):
-    machine = labrun.machine_name(HOST, lab["after"])
-    assert labrun.connectors_by_machine(lab["tenant"]).get(machine)
+    machine = labkit.machine_name(HOST, lab["after"])
+    assert labkit.connectors_by_machine(lab["tenant"]).get(machine)
     assert "10 days" in lab["run"].output
 
 
@@ -68,16 +72,16 @@ def test_second_decommission_changes_nothing(lab):
 OLD_HOST = "win2022-oldconnector"
 
 
-def test_decommission_removes_a_version_the_current_installer_does_not_own():
+def test_decommission_removes_a_version_the_current_installer_does_not_own(make_lab):
     """S2: the lab's current installer is a newer version than the old-layout connector installed here, and
     a bundle's /uninstall removes only its own version; the Add/Remove Programs entries remove both products."""
-    labrun.labctl("reset", "--hosts", OLD_HOST)
-    installed = labrun.host_state(OLD_HOST)
+    lab_ = make_lab(OLD_HOST)
+    installed = lab_.state(OLD_HOST)
     assert {"wapcsvc", "wapcupdatersvc"} <= _services(installed)
-    with labrun.tenant_up():
-        run = labrun.run_playbook("playbooks/decommission.yml", "--limit", "%s,localhost" % OLD_HOST)
+    with lab_.tenant_up():
+        run = lab_.lifecycle("playbooks/decommission.yml", "--limit", "%s,localhost" % OLD_HOST)
     assert run.recap[OLD_HOST]["failed"] == 0, run.output[-4000:]
-    after = labrun.host_state(OLD_HOST)
+    after = lab_.state(OLD_HOST)
     assert not {"wapcsvc", "wapcupdatersvc"} & _services(after)
     assert not [p for p in after["packages"].values() if "connector" in p["name"].lower()], after["packages"]
     uninstalled = [e for e in after["history"] if e["event"] == "uninstall"]

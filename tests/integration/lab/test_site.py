@@ -10,27 +10,30 @@ import json
 
 import pytest
 
-import labrun
+import labkit
 
 PLAYBOOK = "playbooks/site.yml"
-# Lab seeds that cannot become connectors: .NET 4.6.2, Windows Server 2012 R2, outbound TCP 80 blocked.
-PREFLIGHT_FAILURES = {"win2016-net462", "win2012r2", "win2022-noport80"}
+# Lab seeds that cannot become connectors (lab_expect_preflight: fail in the lab inventory).
+PREFLIGHT_FAILURES = labkit.unfit_hosts()
 # What a host that failed preflight must still have exactly as seeded.
 UNTOUCHED_KEYS = ("registry", "files", "services", "packages", "firewall_rules", "proxy", "domain", "certificates")
 
 
 @pytest.fixture(scope="module")
-def lab():
-    labrun.labctl("reset")
-    seeded = {h: labrun.host_state(h) for h in labrun.inventory()["_meta"]["hostvars"]
-              if (labrun.STATE / ("%s.json" % h)).exists()}
-    with labrun.tenant_up() as admin:
+def lab_(make_lab):
+    return make_lab()
+
+
+@pytest.fixture(scope="module")
+def lab(lab_):
+    seeded = lab_.states()
+    with lab_.tenant_up() as admin:
         admin.reset(tokens=False, seed=False)
-        first = labrun.run_playbook(PLAYBOOK)
-        state1, counts1, trips1 = admin.state(), admin.counts(), labrun.roundtrips()
-        hosts1 = {h: labrun.host_state(h) for h in first.recap if h in seeded}
-        second = labrun.run_playbook(PLAYBOOK)
-        state2, counts2, trips2 = admin.state(), admin.counts(), labrun.roundtrips()
+        first = lab_.lifecycle(PLAYBOOK)
+        state1, counts1, trips1 = admin.state(), admin.counts(), lab_.roundtrips()
+        hosts1 = {h: lab_.state(h) for h in first.recap if h in seeded}
+        second = lab_.lifecycle(PLAYBOOK)
+        state2, counts2, trips2 = admin.state(), admin.counts(), lab_.roundtrips()
         yield {"admin": admin, "seeded": seeded, "first": first, "second": second, "hosts1": hosts1,
                "state1": state1, "state2": state2, "counts1": counts1, "counts2": counts2,
                "trips1": trips1, "trips2": trips2}
@@ -53,18 +56,18 @@ def test_unready_hosts_are_left_unchanged(lab):
         before, after = lab["seeded"][host], lab["hosts1"][host]
         for key in UNTOUCHED_KEYS:
             assert after.get(key) == before.get(key), "%s: %s changed" % (host, key)
-        assert not labrun.connectors_by_machine(lab["state2"]).get(labrun.machine_name(host, after))
+        assert not labkit.connectors_by_machine(lab["state2"]).get(labkit.machine_name(host, after))
 
 
 def test_connectors_registered_active_and_grouped(lab):
     state = lab["state1"]
     groups = {}
     for host in good_hosts(lab):
-        machine = labrun.machine_name(host, lab["hosts1"][host])
-        connector = labrun.active_connector(state, machine)
+        machine = labkit.machine_name(host, lab["hosts1"][host])
+        connector = labkit.active_connector(state, machine)
         assert connector is not None, "%s: no single active connector for %s in %s" % (
             host, machine, json.dumps(state["connectors"], indent=1))
-        want = labrun.expected_group(host)
+        want = labkit.hostvars(host).get("app_proxy_connector_group")
         assert want and connector["group_name"].lower() == want.lower(), (host, connector)
         groups.setdefault(want, []).append(machine)
     # Two connector groups, each with at least two active connectors (HA).
@@ -75,7 +78,7 @@ def test_connectors_registered_active_and_grouped(lab):
 def test_hosts_hold_the_trust_the_tenant_issued(lab):
     for host in good_hosts(lab):
         state = lab["hosts1"][host]
-        thumbprint = labrun.trust_thumbprint(state)
+        thumbprint = labkit.trust_thumbprint(state)
         assert thumbprint, host
         cert = state.get("certificates", {}).get("LocalMachine\\My", {}).get(thumbprint.upper())
         assert cert and "connectorregistrationca" in cert["issuer"], (host, cert)
@@ -123,20 +126,20 @@ def test_second_run_reads_each_host_once(lab):
         assert ad <= 1, (host, by_module)
 
 
-def test_second_run_state_is_the_same(lab):
+def test_second_run_state_is_the_same(lab, lab_):
     for host in good_hosts(lab):
         before = copy.deepcopy(lab["hosts1"][host])
-        after = labrun.host_state(host)
+        after = lab_.state(host)
         for key in ("registry", "files", "services", "certificates", "firewall_rules"):
             assert after.get(key) == before.get(key), "%s: %s changed on the second run" % (host, key)
 
 
-def test_verbose_run_leaks_no_secret(lab, tmp_path):
+def test_verbose_run_leaks_no_secret(lab, tmp_path, lab_):
     """-vvvv with a forced registration: neither the tokens issued nor any password appear."""
     admin = lab["admin"]
     cache = tmp_path / "msal_token_cache.json"
     before = admin.state()["registrations_succeeded"]
-    run = labrun.run_playbook(PLAYBOOK, "-vvvv", "--limit", "win2022-clean,localhost",
+    run = lab_.lifecycle(PLAYBOOK, "-vvvv", "--limit", "win2022-clean,localhost",
                               "-e", "connector_registration_force=true",
                               "-e", "app_proxy_token_cache=true", "-e", "app_proxy_token_cache_path=%s" % cache)
     assert run.recap.get("win2022-clean", {}).get("failed") == 0, run.output[-4000:]
@@ -147,8 +150,8 @@ def test_verbose_run_leaks_no_secret(lab, tmp_path):
     data = json.loads(cache.read_text())
     tokens = [e["secret"] for kind in ("AccessToken", "RefreshToken") for e in data.get(kind, {}).values()]
     assert tokens, "no token was cached, so the check would prove nothing"
-    secrets = tokens + [labrun.tenant_password(), labrun.JOIN_PASSWORD]
-    files = [labrun.STATE / ("%s.json" % h) for h in lab["seeded"]]
+    secrets = tokens + [lab_.tenant_password(), labkit.JOIN_PASSWORD]
+    files = [lab_.state_dir / ("%s.json" % h) for h in lab["seeded"]]
     for secret in secrets:
         assert secret and len(secret) >= 8
         assert secret not in run.output, "a secret appears in the -vvvv output"
@@ -156,10 +159,10 @@ def test_verbose_run_leaks_no_secret(lab, tmp_path):
             assert secret not in path.read_text(), "a secret was written to %s" % path.name
 
 
-def test_verify_reports_connector_errors_of_this_run_only(lab):
+def test_verify_reports_connector_errors_of_this_run_only(lab, lab_):
     """An error event logged after the run began fails verify; an older one is history, not reported."""
     host = "win2022-clean"
-    path = labrun.STATE / ("%s.json" % host)
+    path = lab_.state_dir / ("%s.json" % host)
     state = json.loads(path.read_text())
     now = datetime.datetime.now(datetime.timezone.utc)
     stamp = "%Y-%m-%dT%H:%M:%SZ"
@@ -173,7 +176,7 @@ def test_verify_reports_connector_errors_of_this_run_only(lab):
     ]
     path.write_text(json.dumps(state))
     try:
-        run = labrun.run_playbook(PLAYBOOK, "--limit", host + ",localhost")
+        run = lab_.lifecycle(PLAYBOOK, "--limit", host + ",localhost")
     finally:
         state = json.loads(path.read_text())
         state.pop("event_log", None)
