@@ -21,10 +21,25 @@ rm -rf "$LOGS"
 mkdir -p "$LOGS"
 
 use() {  # use newest|oldest: put that toolchain and the lab collections on the path
-    export PATH="$ROOT/.venv/$1/bin:$ORIG_PATH"
-    export ANSIBLE_COLLECTIONS_PATH="$ROOT/.cache/collections:$ROOT/tests/lab/collections"
-    export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
+    export PATH="$ORIG_PATH"
+    # shellcheck source=tools/env.sh
+    . "$ROOT/tools/env.sh" "$1"
     export LAB_TOOLCHAIN="$1"
+}
+
+# The tenant tests sign in with MSAL's password flow, which asks /common/userrealm on port 443 whatever the
+# authority's port, and Linux keeps port 443 for root. An ordinary user runs pytest in a private user and
+# network namespace (root there, with its own loopback), so the same flows run unchanged; the lab itself
+# runs off 443 with a device code as an ordinary user (tests/integration/lab/test_lab_port.py).
+private_net() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif unshare --map-root-user --net true 2>/dev/null; then
+        unshare --map-root-user --net sh -c 'PATH="$PATH:/usr/sbin:/sbin"; ip link set lo up && exec "$@"' sh "$@"
+    else
+        echo "the tenant tests need port 443: run as root, or allow unprivileged user namespaces" >&2
+        "$@"
+    fi
 }
 ORIG_PATH="$PATH"
 export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 PY_COLORS=0
@@ -38,7 +53,8 @@ pytest_run() {  # pytest_run NAME PATHS...: JUnit XML per stage, so the summary 
         echo "no tests under $*" >&2
         return 1
     fi
-    python -m pytest -q -rfE -p no:cacheprovider -n 2 --dist loadfile --junitxml="$LOGS/$name.xml" "${paths[@]}"
+    private_net python -m pytest -q -rfE -p no:cacheprovider -n 2 --dist loadfile --durations=15 \
+        --junitxml="$LOGS/$name.xml" "${paths[@]}"
 }
 
 stage_lint() { use newest; env -u ANSIBLE_COLLECTIONS_SCAN_SYS_PATH ansible-lint --offline; }
