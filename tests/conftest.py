@@ -39,42 +39,53 @@ def lab_factory(tmp_path_factory):
         pytest.fail("the fake tenant's password flow needs port 443, which Linux keeps for root: run the tests "
                     "through tools/test.sh (it gives them a private network namespace), or as root")
     started = []
-
-    def start(**tenant_options):
-        lab = labkit.TenantLab(tmp_path_factory.mktemp("tenant-lab"), **tenant_options)
-        started.append(lab)
-        return lab
-
-    yield start
+    yield lambda **options: _keep(started, labkit.TenantLab(tmp_path_factory.mktemp("tenant-lab"), **options))
     for lab in started:
         lab.stop()
 
 
 @pytest.fixture(scope="module")
+def tenant_lab(lab_factory, request):
+    """The test module's fake tenant, started with the module's TENANT_OPTIONS (fake_tenant.model.Options)."""
+    return lab_factory(**getattr(request.module, "TENANT_OPTIONS", {}))
+
+
+@pytest.fixture
+def clean_tenant(tenant_lab):
+    """tenant_lab for one test: the directory back to the default group and the counts at zero (tokens stay, so
+    the token cache keeps runs silent); faults the test added are cleared after it."""
+    tenant_lab.admin.reset()
+    tenant_lab.admin.reset_counts()
+    yield tenant_lab
+    tenant_lab.admin.clear_faults()
+
+
+@pytest.fixture(scope="module")
 def make_lab(tmp_path_factory):
     """make_lab(*hosts) -> a labkit.Lab with its own state dir, reset (every host, or the ones named); its fake
-    tenant, if a test started one, is stopped at teardown."""
+    tenant, if one was started, is stopped at teardown."""
     import labkit
 
     made = []
-
-    def make(*hosts: str):
-        lab = labkit.Lab(tmp_path_factory.mktemp("lab") / "state")
-        lab.reset(*hosts)
-        made.append(lab)
-        return lab
-
-    yield make
+    yield lambda *hosts: _keep(made, labkit.Lab(tmp_path_factory.mktemp("lab") / "state"), hosts)
     for lab in made:
         lab.tenant_stop()
 
 
-@pytest.fixture
-def simlab(tmp_path):
-    """A fresh private lab for one test (every host reset), without a tenant."""
-    import labkit
+@pytest.fixture(scope="module")
+def module_lab(make_lab, request):
+    """The test module's lab: the hosts of the module's LAB_HOSTS (every host without it), reset once."""
+    return make_lab(*getattr(request.module, "LAB_HOSTS", ()))
 
-    lab = labkit.Lab(tmp_path / "state")
-    lab.reset()
-    yield lab
-    lab.tenant_stop()
+
+@pytest.fixture
+def simlab(make_lab):
+    """A fresh private lab for one test (every host reset)."""
+    return make_lab()
+
+
+def _keep(kept, lab, reset_hosts=None):
+    if reset_hosts is not None:
+        lab.reset(*reset_hosts)
+    kept.append(lab)
+    return lab

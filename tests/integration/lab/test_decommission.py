@@ -10,26 +10,22 @@ import pytest
 import labkit
 
 HOST = "win2022-proxy"
+LAB_HOSTS = (HOST,)  # the hosts module_lab resets
 RULE_GROUP = "Microsoft Entra private network connector (entra.app_proxy)"
 
 
 @pytest.fixture(scope="module")
-def lab_(make_lab):
-    return make_lab(HOST)
-
-
-@pytest.fixture(scope="module")
-def lab(lab_):
-    with lab_.tenant_up() as admin:
+def lab(module_lab):
+    with module_lab.tenant_up() as admin:
         admin.reset(tokens=False, seed=False)
-        site = lab_.lifecycle("playbooks/site.yml", "--limit", "%s,localhost" % HOST)
+        site = module_lab.lifecycle("playbooks/site.yml", "--limit", "%s,localhost" % HOST)
         assert site.recap[HOST]["failed"] == 0, site.output[-4000:]
-        installed = lab_.state(HOST)
-        run = lab_.lifecycle("playbooks/decommission.yml", "--limit", "%s,localhost" % HOST,
-                                  "-e", "connector_decommission_remove_folders=true")
-        after = lab_.state(HOST)
-        again = lab_.lifecycle("playbooks/decommission.yml", "--limit", "%s,localhost" % HOST,
-                                    "-e", "connector_decommission_remove_folders=true")
+        installed = module_lab.state(HOST)
+        run = module_lab.lifecycle("playbooks/decommission.yml", "--limit", "%s,localhost" % HOST,
+                                   "-e", "connector_decommission_remove_folders=true")
+        after = module_lab.state(HOST)
+        again = module_lab.lifecycle("playbooks/decommission.yml", "--limit", "%s,localhost" % HOST,
+                                     "-e", "connector_decommission_remove_folders=true")
         yield {"admin": admin, "installed": installed, "run": run, "after": after, "again": again,
                "tenant": admin.state()}
 
@@ -75,13 +71,13 @@ OLD_HOST = "win2022-oldconnector"
 def test_decommission_removes_a_version_the_current_installer_does_not_own(make_lab):
     """S2: the lab's current installer is a newer version than the old-layout connector installed here, and
     a bundle's /uninstall removes only its own version; the Add/Remove Programs entries remove both products."""
-    lab_ = make_lab(OLD_HOST)
-    installed = lab_.state(OLD_HOST)
+    module_lab = make_lab(OLD_HOST)
+    installed = module_lab.state(OLD_HOST)
     assert {"wapcsvc", "wapcupdatersvc"} <= _services(installed)
-    with lab_.tenant_up():
-        run = lab_.lifecycle("playbooks/decommission.yml", "--limit", "%s,localhost" % OLD_HOST)
+    with module_lab.tenant_up():
+        run = module_lab.lifecycle("playbooks/decommission.yml", "--limit", "%s,localhost" % OLD_HOST)
     assert run.recap[OLD_HOST]["failed"] == 0, run.output[-4000:]
-    after = lab_.state(OLD_HOST)
+    after = module_lab.state(OLD_HOST)
     assert not {"wapcsvc", "wapcupdatersvc"} & _services(after)
     assert not [p for p in after["packages"].values() if "connector" in p["name"].lower()], after["packages"]
     uninstalled = [e for e in after["history"] if e["event"] == "uninstall"]

@@ -15,17 +15,12 @@ KEYS = ("registry", "files", "services", "packages", "firewall_rules", "proxy", 
 
 
 @pytest.fixture(scope="module")
-def lab_(make_lab):
-    return make_lab()
-
-
-@pytest.fixture(scope="module")
-def lab(lab_):
-    hosts = lab_.seeded_hosts()
-    before = {h: lab_.state(h) for h in hosts}
-    with lab_.tenant_up() as admin:
+def lab(module_lab):
+    hosts = module_lab.seeded_hosts()
+    before = {h: module_lab.state(h) for h in hosts}
+    with module_lab.tenant_up() as admin:
         admin.reset(tokens=False, seed=False)
-        run = lab_.lifecycle("playbooks/preflight.yml")
+        run = module_lab.lifecycle("playbooks/preflight.yml")
         yield {"hosts": hosts, "before": before, "run": run, "counts": admin.counts()}
 
 
@@ -36,10 +31,10 @@ def test_unready_hosts_fail_and_the_rest_pass(lab):
     assert "is not ready" in lab["run"].output
 
 
-def test_preflight_changes_nothing(lab, lab_):
+def test_preflight_changes_nothing(lab, module_lab):
     for host in lab["hosts"]:
         assert lab["run"].recap[host]["changed"] == 0, host
-        after = lab_.state(host)
+        after = module_lab.state(host)
         for key in KEYS:
             assert after.get(key) == lab["before"][host].get(key), "%s: %s changed" % (host, key)
     totals = lab["counts"]["totals"]

@@ -20,20 +20,15 @@ UNTOUCHED_KEYS = ("registry", "files", "services", "packages", "firewall_rules",
 
 
 @pytest.fixture(scope="module")
-def lab_(make_lab):
-    return make_lab()
-
-
-@pytest.fixture(scope="module")
-def lab(lab_):
-    seeded = lab_.states()
-    with lab_.tenant_up() as admin:
+def lab(module_lab):
+    seeded = module_lab.states()
+    with module_lab.tenant_up() as admin:
         admin.reset(tokens=False, seed=False)
-        first = lab_.lifecycle(PLAYBOOK)
-        state1, counts1, trips1 = admin.state(), admin.counts(), lab_.roundtrips()
-        hosts1 = {h: lab_.state(h) for h in first.recap if h in seeded}
-        second = lab_.lifecycle(PLAYBOOK)
-        state2, counts2, trips2 = admin.state(), admin.counts(), lab_.roundtrips()
+        first = module_lab.lifecycle(PLAYBOOK)
+        state1, counts1, trips1 = admin.state(), admin.counts(), module_lab.roundtrips()
+        hosts1 = {h: module_lab.state(h) for h in first.recap if h in seeded}
+        second = module_lab.lifecycle(PLAYBOOK)
+        state2, counts2, trips2 = admin.state(), admin.counts(), module_lab.roundtrips()
         yield {"admin": admin, "seeded": seeded, "first": first, "second": second, "hosts1": hosts1,
                "state1": state1, "state2": state2, "counts1": counts1, "counts2": counts2,
                "trips1": trips1, "trips2": trips2}
@@ -126,22 +121,22 @@ def test_second_run_reads_each_host_once(lab):
         assert ad <= 1, (host, by_module)
 
 
-def test_second_run_state_is_the_same(lab, lab_):
+def test_second_run_state_is_the_same(lab, module_lab):
     for host in good_hosts(lab):
         before = copy.deepcopy(lab["hosts1"][host])
-        after = lab_.state(host)
+        after = module_lab.state(host)
         for key in ("registry", "files", "services", "certificates", "firewall_rules"):
             assert after.get(key) == before.get(key), "%s: %s changed on the second run" % (host, key)
 
 
-def test_verbose_run_leaks_no_secret(lab, tmp_path, lab_):
+def test_verbose_run_leaks_no_secret(lab, tmp_path, module_lab):
     """-vvvv with a forced registration: neither the tokens issued nor any password appear."""
     admin = lab["admin"]
     cache = tmp_path / "msal_token_cache.json"
     before = admin.state()["registrations_succeeded"]
-    run = lab_.lifecycle(PLAYBOOK, "-vvvv", "--limit", "win2022-clean,localhost",
-                              "-e", "connector_registration_force=true",
-                              "-e", "app_proxy_token_cache=true", "-e", "app_proxy_token_cache_path=%s" % cache)
+    run = module_lab.lifecycle(PLAYBOOK, "-vvvv", "--limit", "win2022-clean,localhost",
+                               "-e", "connector_registration_force=true",
+                               "-e", "app_proxy_token_cache=true", "-e", "app_proxy_token_cache_path=%s" % cache)
     assert run.recap.get("win2022-clean", {}).get("failed") == 0, run.output[-4000:]
     assert admin.state()["registrations_succeeded"] == before + 1, "the -vvvv run did not register"
     # the registration ran as win_powershell with the token as a sensitive parameter, in this -vvvv output
@@ -150,8 +145,8 @@ def test_verbose_run_leaks_no_secret(lab, tmp_path, lab_):
     data = json.loads(cache.read_text())
     tokens = [e["secret"] for kind in ("AccessToken", "RefreshToken") for e in data.get(kind, {}).values()]
     assert tokens, "no token was cached, so the check would prove nothing"
-    secrets = tokens + [lab_.tenant_password(), labkit.JOIN_PASSWORD]
-    files = [lab_.state_dir / ("%s.json" % h) for h in lab["seeded"]]
+    secrets = tokens + [module_lab.tenant_password(), labkit.JOIN_PASSWORD]
+    files = [module_lab.state_dir / ("%s.json" % h) for h in lab["seeded"]]
     for secret in secrets:
         assert secret and len(secret) >= 8
         assert secret not in run.output, "a secret appears in the -vvvv output"
@@ -159,10 +154,10 @@ def test_verbose_run_leaks_no_secret(lab, tmp_path, lab_):
             assert secret not in path.read_text(), "a secret was written to %s" % path.name
 
 
-def test_verify_reports_connector_errors_of_this_run_only(lab, lab_):
+def test_verify_reports_connector_errors_of_this_run_only(lab, module_lab):
     """An error event logged after the run began fails verify; an older one is history, not reported."""
     host = "win2022-clean"
-    path = lab_.state_dir / ("%s.json" % host)
+    path = module_lab.state_dir / ("%s.json" % host)
     state = json.loads(path.read_text())
     now = datetime.datetime.now(datetime.timezone.utc)
     stamp = "%Y-%m-%dT%H:%M:%SZ"
@@ -176,7 +171,7 @@ def test_verify_reports_connector_errors_of_this_run_only(lab, lab_):
     ]
     path.write_text(json.dumps(state))
     try:
-        run = lab_.lifecycle(PLAYBOOK, "--limit", host + ",localhost")
+        run = module_lab.lifecycle(PLAYBOOK, "--limit", host + ",localhost")
     finally:
         state = json.loads(path.read_text())
         state.pop("event_log", None)

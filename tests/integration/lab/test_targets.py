@@ -10,27 +10,23 @@ import pytest
 import labkit
 
 HOST = "win2022-clean"
+LAB_HOSTS = (HOST,)  # the hosts module_lab resets
 TARGETS = labkit.REPO / "tests" / "integration" / "targets"
 
 
 @pytest.fixture(scope="module")
-def lab_(make_lab):
-    return make_lab(HOST)
-
-
-@pytest.fixture(scope="module")
-def tenant(lab_):
-    with lab_.tenant_up() as admin:
+def tenant(module_lab):
+    with module_lab.tenant_up() as admin:
         admin.reset(tokens=False, seed=False)
         yield admin
 
 
 @pytest.mark.parametrize("target", ["connector_registration", "connector", "verify"])
-def test_target(tenant, tmp_path, target, lab_):
+def test_target(tenant, tmp_path, target, module_lab):
     playbook = tmp_path / ("%s.yml" % target)
     playbook.write_text(
         "- hosts: %s\n  gather_facts: false\n  roles:\n    - role: %s\n" % (HOST, TARGETS / target))
-    run = lab_.lifecycle(str(playbook), "--limit", "%s,localhost" % HOST)
+    run = module_lab.lifecycle(str(playbook), "--limit", "%s,localhost" % HOST)
     counts = run.recap.get(HOST)
     assert counts is not None and counts["failed"] == 0, run.output[-5000:]
     assert counts["ok"] > 5

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 
-import labkit  # noqa: E402
 
 HOST = "win2022-clean"
 

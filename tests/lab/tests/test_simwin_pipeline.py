@@ -4,14 +4,13 @@ from __future__ import annotations
 import glob
 import json
 import os
-import sys
 
 import ansible.release
 import pytest
 
-import labkit  # noqa: E402
+import labkit  # noqa: F401  pylint: disable=unused-import  (puts the lab collection on sys.path)
 
-from ansible_collections.lab.windows.plugins.module_utils import payload
+from ansible_collections.lab.windows.plugins.module_utils import payload  # noqa: E402
 
 CORE = tuple(int(x) for x in ansible.release.__version__.split(".")[:2])
 

@@ -3,8 +3,6 @@ effects read back from the host state files, the shared AD and the round-trip re
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 import pytest
 import yaml
