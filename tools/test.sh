@@ -53,7 +53,7 @@ pytest_run() {  # pytest_run NAME PATHS...: JUnit XML per stage, so the summary 
         echo "no tests under $*" >&2
         return 1
     fi
-    private_net python -m pytest -q -rfE -p no:cacheprovider -n 2 --dist loadfile --durations=15 \
+    private_net python -m pytest -q -rfE -p no:cacheprovider -n 2 --dist loadfile --no-loadscope-reorder --durations=15 \
         --junitxml="$LOGS/$name.xml" "${paths[@]}"
 }
 
@@ -66,14 +66,26 @@ stage_ee() { use newest; tools/ee_check.sh; }
 stage_docs() { use newest; python tools/docs_check.py && python tools/role_readme.py --check; }
 stage_units-newest() { use newest; pytest_run units-newest tests/unit; }
 stage_units-oldest() { use oldest; pytest_run units-oldest tests/unit; }
-stage_lab-newest() { use newest; pytest_run lab-newest tests/lab/tests tests/integration/tenant tests/integration/lab; }
-# On the oldest ansible-core, what depends on the ansible-core version: the Windows payload format
-# (simulator), the action plugins and Graph modules (tenant), and the whole site flow with its -vvvv
-# secrets check. The roles' per-role suites are the same YAML on both and run in full on newest.
+# pytest-xdist's loadfile hands out whole files in the order they are collected (--no-loadscope-reorder): the
+# longest files go first, so the two workers finish together (the longest alone is a quarter of the stage).
+LONGEST_LAB_FILES=(tests/integration/lab/test_baseline_roles.py tests/integration/tenant/test_graph_modules.py
+    tests/integration/lab/test_prerequisites.py tests/integration/tenant/test_publishing.py
+    tests/integration/lab/test_targets.py tests/integration/lab/test_site.py)
+stage_lab-newest() {
+    use newest
+    pytest_run lab-newest "${LONGEST_LAB_FILES[@]}" tests/integration/lab tests/integration/tenant tests/lab/tests
+}
+# On the oldest ansible-core, what depends on the ansible-core version: the Windows payload format and the
+# module runs through the simulated connection (the simwin tests that run ansible), the action plugins and
+# Graph modules (tenant), and the whole site flow with its -vvvv secrets check. The roles' per-role suites
+# are the same YAML on both, and the fake tenant's and the simulator's own unit tests run no ansible: they
+# run on newest only.
 stage_lab-oldest() {
     use oldest
-    pytest_run lab-oldest tests/lab/tests tests/integration/tenant tests/integration/lab/test_site.py \
-        tests/integration/lab/test_preflight_playbook.py
+    pytest_run lab-oldest tests/integration/tenant/test_graph_modules.py tests/integration/tenant/test_publishing.py \
+        tests/integration/lab/test_site.py tests/integration/tenant tests/integration/lab/test_preflight_playbook.py \
+        tests/lab/tests/test_simwin_playbook.py tests/lab/tests/test_simwin_pipeline.py \
+        tests/lab/tests/test_simwin_nolog.py tests/lab/tests/test_simwin_fidelity.py
 }
 stage_molecule() { use newest; molecule test -s default; }
 

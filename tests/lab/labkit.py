@@ -194,6 +194,12 @@ def trust_thumbprint(host_file: dict[str, t.Any]) -> str | None:
     return None
 
 
+def service_names(host_file: dict[str, t.Any]) -> set[str]:
+    """The lower-case names of a host's services."""
+    values = host_file["services"].values() if isinstance(host_file["services"], dict) else host_file["services"]
+    return {s["name"].lower() for s in values}
+
+
 def graph_writes(counts: dict[str, t.Any]) -> int:
     return int(counts.get("totals", {}).get("graph_writes", 0))
 
@@ -416,8 +422,11 @@ class Lab:
         return env
 
     def playbook(self, playbook: str | pathlib.Path, *args: str, tenant: bool = False,
-                 env: dict[str, str] | None = None) -> Run:
-        """ansible-playbook on the lab inventory; with tenant=True the fake tenant must be up (tenant_up)."""
+                 env: dict[str, str] | None = None, keep_report: bool = False) -> Run:
+        """ansible-playbook on the lab inventory; with tenant=True the fake tenant must be up (tenant_up).
+        roundtrips() then counts this run alone, or with keep_report=True the runs since the last reset too."""
+        if not keep_report:
+            self.report_path.unlink(missing_ok=True)
         path = pathlib.Path(playbook)
         path = path if path.is_absolute() else REPO / path
         cmd = [str(venv_bin(self.toolchain) / "ansible-playbook"), "-i", str(INVENTORY), str(path), *args]

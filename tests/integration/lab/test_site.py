@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 entra.app_proxy maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""entra.app_proxy.site on the lab: first run, state read back, second run changed=0, -vvvv without secrets."""
+"""entra.app_proxy.site on the lab: first run, state read back, second run changed=0, -vvvv without secrets; then
+entra.app_proxy.decommission on one of the hosts site installed (the file's last tests: it removes the connector)."""
 from __future__ import annotations
 
 import copy
@@ -179,3 +180,50 @@ def test_verify_reports_connector_errors_of_this_run_only(lab, module_lab):
     assert run.recap.get(host, {}).get("failed") == 1, run.output[-4000:]
     assert "error event 1000" in run.output and "trust certificate expired" in run.output, run.output[-4000:]
     assert "an old failure that was already fixed" not in run.output
+
+
+# ------------------------------------------------------------------ decommission, after the site tests above
+DECOMMISSIONED = "win2022-proxy"
+RULE_GROUP = "Microsoft Entra private network connector (entra.app_proxy)"
+
+
+@pytest.fixture(scope="module")
+def decommissioned(lab, module_lab):
+    """decommission, twice, on a host the first site run installed (the tests above no longer need it)."""
+    assert DECOMMISSIONED in good_hosts(lab), lab["first"].output[-4000:]
+    installed = module_lab.state(DECOMMISSIONED)
+    limit = ("--limit", "%s,localhost" % DECOMMISSIONED, "-e", "connector_decommission_remove_folders=true")
+    run = module_lab.lifecycle("playbooks/decommission.yml", *limit)
+    after = module_lab.state(DECOMMISSIONED)
+    again = module_lab.lifecycle("playbooks/decommission.yml", *limit)
+    return {"installed": installed, "run": run, "after": after, "again": again, "tenant": lab["admin"].state()}
+
+
+def test_connector_and_updater_uninstalled(decommissioned):
+    assert decommissioned["run"].recap[DECOMMISSIONED]["failed"] == 0, decommissioned["run"].output[-4000:]
+    assert {"wapcsvc", "wapcupdatersvc"} <= labkit.service_names(decommissioned["installed"])
+    assert not {"wapcsvc", "wapcupdatersvc"} & labkit.service_names(decommissioned["after"])
+    files = [k.lower() for k in decommissioned["after"]["files"]]
+    assert not any("microsoft entra private network connector" in f for f in files), "folders left behind"
+
+
+def test_our_firewall_rules_and_proxy_settings_removed(decommissioned):
+    def ours(state):
+        rules = state.get("firewall_rules", {})
+        values = rules.values() if isinstance(rules, dict) else rules
+        return [r for r in values if r.get("group") == RULE_GROUP]
+
+    assert ours(decommissioned["installed"]), "site created no firewall rule, so the check would prove nothing"
+    assert ours(decommissioned["after"]) == []
+    assert decommissioned["installed"].get("proxy") != decommissioned["after"].get("proxy")
+
+
+def test_tenant_keeps_the_connector_and_says_so(decommissioned):
+    machine = labkit.machine_name(DECOMMISSIONED, decommissioned["after"])
+    assert labkit.connectors_by_machine(decommissioned["tenant"]).get(machine)
+    assert "10 days" in decommissioned["run"].output
+
+
+def test_second_decommission_changes_nothing(decommissioned):
+    counts = decommissioned["again"].recap[DECOMMISSIONED]
+    assert counts["failed"] == 0 and counts["changed"] == 0, decommissioned["again"].output[-3000:]
