@@ -54,8 +54,16 @@ JOIN_PASSWORD = "Join-" + secrets.token_urlsafe(12)
 _SECRET_KEYS = ("users", "app")
 
 
+def _running_toolchain() -> str | None:
+    """The toolchain whose Python runs this process (.venv/<name>/bin/python), if it is one of the repo's."""
+    parts = pathlib.Path(sys.executable).parts
+    venvs = (REPO / ".venv").parts
+    return parts[len(venvs)] if parts[:len(venvs)] == venvs and len(parts) > len(venvs) else None
+
+
 def toolchain(name: str | None = None) -> str:
-    name = name or os.environ.get("LAB_TOOLCHAIN") or "newest"
+    """newest or oldest: the one named, else LAB_TOOLCHAIN, else the one running this process, else newest."""
+    name = name or os.environ.get("LAB_TOOLCHAIN") or _running_toolchain() or "newest"
     if name not in ("newest", "oldest"):
         raise ValueError("LAB_TOOLCHAIN must be newest or oldest, not %r" % name)
     return name
