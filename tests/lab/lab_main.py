@@ -7,7 +7,7 @@
 2. run entra.app_proxy.site: every host that passes preflight must end registered, active and in its
    group, and only the hosts the lab marks as failing preflight may fail;
 3. run it again: changed=0 everywhere, no download, no registration, no Graph write;
-4. check the applications of playbooks/lab_vars.yml: published in their groups, the Kerberos one with its SPN in the
+4. check the applications of lifecycle/lab_vars.yml: published in their groups, the Kerberos one with its SPN in the
    tenant AND on the KCD host's computer account in AD (one variable, both halves of KCD);
 5. print per-host results, the tenant's groups and connectors, each application's external URL, group and
    single sign-on mode (admin view) and round trips per host.

@@ -37,8 +37,8 @@ SEEDS = LAB / "states"
 COLLECTIONS = LAB / "collections"
 INVENTORY = LAB / "inventory"
 # The controller as an inventory host, and the lab's variables for the lifecycle playbooks (site and friends).
-LOCALHOST = LAB / "playbooks" / "localhost.yml"
-LAB_VARS = LAB / "playbooks" / "lab_vars.yml"
+LOCALHOST = LAB / "lifecycle" / "localhost.yml"
+LAB_VARS = LAB / "lifecycle" / "lab_vars.yml"
 TENANT_PLAYBOOKS = REPO / "tests" / "integration" / "tenant" / "playbooks"
 TARGETS = REPO / "tests" / "integration" / "targets"
 for _path in (str(LAB), str(COLLECTIONS)):
