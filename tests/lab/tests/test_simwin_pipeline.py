@@ -8,7 +8,8 @@ import os
 import ansible.release
 import pytest
 
-import labkit  # noqa: F401  pylint: disable=unused-import  (puts the lab collection on sys.path)
+# labkit puts the lab collection on sys.path
+import labkit  # noqa: F401 pylint: disable=unused-import
 
 from ansible_collections.lab.windows.plugins.module_utils import payload  # noqa: E402
 
