@@ -17,9 +17,9 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "integration", "tenant"))
+sys.path.insert(0, os.path.join(HERE, "..", "lab"))
 
-from lab import Lab  # noqa: E402
+import labkit  # noqa: E402  (the lab harness)
 
 PREFIX = "/beta/onPremisesPublishingProfiles/applicationProxy"
 GROUPS = [("Americas", "nam"), ("Europe", "eur"), ("Asia", "asia")]
@@ -37,7 +37,7 @@ def main():
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="graph-bench-") as work:
-        lab = Lab(work, name=args.toolchain)
+        lab = labkit.TenantLab(work, args.toolchain)
         try:
             names = ["conn%02d.contoso.example" % i for i in range(args.connectors)]
             lab.admin.seed(connectors=[{"machineName": n} for n in names])

@@ -16,9 +16,9 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "integration", "tenant"))
+sys.path.insert(0, os.path.join(HERE, "..", "lab"))
 
-from lab import Lab  # noqa: E402
+import labkit  # noqa: E402  (the lab harness)
 
 
 def run_counts(lab, applications, variables):
@@ -35,7 +35,7 @@ def main():
     args = parser.parse_args()
     failed = False
     with tempfile.TemporaryDirectory(prefix="publish-bench-") as work:
-        lab = Lab(work, name=args.toolchain)
+        lab = labkit.TenantLab(work, args.toolchain)
         try:
             tenant = lab.tenant
             variables = {"app_proxy_tenant_id": tenant.tenant_id, "app_proxy_authority_host": tenant.authority_host,

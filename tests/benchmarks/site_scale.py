@@ -25,13 +25,14 @@ import tempfile
 import threading
 import time
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "integration" / "lab"))
-import labrun  # noqa: E402
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "lab"))
+import labkit  # noqa: E402  (the lab harness)
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import cpu_profile  # noqa: E402
 
 PLAYBOOK = "playbooks/site.yml"
+LAB = labkit.Lab()  # tests/lab/state, or LAB_STATE_DIR
 
 
 def _approver(admin, stop: threading.Event) -> None:
@@ -53,12 +54,12 @@ def _children_cpu() -> float:
 def measure(admin, n: int, cache: str, label: str, env: dict | None = None) -> dict:
     admin.reset_counts()
     cpu0, t0 = _children_cpu(), time.monotonic()
-    run = labrun.run_playbook(PLAYBOOK, "-i", str(labrun.STATE / "scale_inventory.yml"), "--limit", "bench,localhost",
-                              "-e", "app_proxy_auth_method=device_code", "-e", "app_proxy_token_cache=true",
-                              "-e", "app_proxy_token_cache_path=%s" % cache, env=env)
+    run = LAB.lifecycle(PLAYBOOK, "-i", str(LAB.path("scale_inventory.yml")), "--limit", "bench,localhost",
+                        "-e", "app_proxy_auth_method=device_code", "-e", "app_proxy_token_cache=true",
+                        "-e", "app_proxy_token_cache_path=%s" % cache, env=env)
     wall, cpu = time.monotonic() - t0, _children_cpu() - cpu0
     counts = admin.counts()
-    trips = labrun.roundtrips()["hosts"]
+    trips = LAB.roundtrips()["hosts"]
     bench = {h: v for h, v in trips.items() if h.startswith("bench")}
     failed = sorted(h for h, c in run.recap.items() if c["failed"] or c["unreachable"])
     per_host = [v.get("modules", 0) for v in bench.values()] or [0]
@@ -117,13 +118,13 @@ def main() -> int:
     args = parser.parse_args()
     results = []
     profile_lines: list[str] = []
-    with labrun.tenant_up() as admin:
+    with LAB.tenant_up() as admin:
         stop = threading.Event()
         approver = threading.Thread(target=_approver, args=(admin, stop), daemon=True)
         approver.start()
         try:
             for n in args.sizes:
-                labrun.labctl("scale", str(n))
+                LAB.scale(n)
                 admin.reset(tokens=True, seed=False)
                 with tempfile.TemporaryDirectory() as tmp:
                     cache = os.path.join(tmp, "msal_token_cache.json")

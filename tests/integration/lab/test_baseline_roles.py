@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The baseline roles (firewall, proxy, ie_esc, domain_join) on the lab.
 
-Each role runs on the lab hosts it is meant for, through tests/lab/labctl.py: check mode first
+Each role runs on the lab hosts it is meant for, through the lab harness (tests/lab/labkit.py): check mode first
 (the host state file must not change), then a real run (the state file and the shared AD database
 must hold the wanted settings), then a second run (changed=0). The ansible-test targets of the
 four roles run on the lab too. The lab state lives in a private directory (LAB_STATE_DIR), so
@@ -11,23 +11,13 @@ these tests never disturb another lab run.
 """
 from __future__ import annotations
 
-import json
-import os
-import pathlib
 import re
-import secrets
-import subprocess
 import sys
 import typing as t
 
 import pytest
 
-REPO = pathlib.Path(__file__).resolve().parents[3]
-LAB = REPO / "tests" / "lab"
-TARGETS = REPO / "tests" / "integration" / "targets"
-RECAP = re.compile(r"^(?P<host>\S+)\s+:\s+ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)"
-                   r"\s+failed=(?P<failed>\d+)\s+skipped=(?P<skipped>\d+)\s+rescued=(?P<rescued>\d+)"
-                   r"\s+ignored=(?P<ignored>\d+)", re.M)
+import labkit
 
 NEW_DIR = r"C:\Program Files\Microsoft Entra private network connector"
 NEW_CONFIG = NEW_DIR + r"\MicrosoftEntraPrivateNetworkConnectorService.exe.config"
@@ -42,74 +32,7 @@ ESC_USER = r"HKLM:\SOFTWARE\Microsoft\Active Setup\Installed Components\{A509B1A
 PROXY = "http://proxy.contoso.example:8080"
 GROUP = "Microsoft Entra private network connector (entra.app_proxy)"
 # A throwaway secret per test process; the tests check it never shows up in the output.
-JOIN_PASSWORD = "Join-" + secrets.token_urlsafe(12)
-
-
-class Run(t.NamedTuple):
-    rc: int
-    output: str
-    recap: dict[str, dict[str, int]]
-
-
-def _python() -> str:
-    exe = REPO / ".venv" / os.environ.get("LAB_VENV", "newest") / "bin" / "python"
-    return str(exe) if exe.exists() else sys.executable
-
-
-class Lab:
-    """One private lab: its own state directory, seeded by labctl reset."""
-
-    def __init__(self, state_dir: pathlib.Path, work: pathlib.Path) -> None:
-        self.state_dir = state_dir
-        self.work = work
-        self.env = dict(os.environ, LAB_STATE_DIR=str(state_dir))
-        self._n = 0
-
-    def labctl(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([_python(), str(LAB / "labctl.py"), *args], cwd=REPO, env=self.env, text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
-
-    def reset(self) -> None:
-        proc = self.labctl("reset")
-        assert proc.returncode == 0, proc.stdout
-
-    def play(self, hosts: str, body: list[dict[str, t.Any]], *args: str, roles: bool = True) -> Run:
-        """Run one play (a list of roles, or of tasks with roles=False) on the lab, without the tenant."""
-        self._n += 1
-        play = {"hosts": hosts, "gather_facts": False, ("roles" if roles else "tasks"): body}
-        path = self.work / ("play%03d.yml" % self._n)
-        path.write_text(json.dumps([play], indent=1))
-        proc = self.labctl("run", str(path), "--no-tenant", "--", *args)
-        found = {m.group("host"): {k: int(v) for k, v in m.groupdict().items() if k != "host"}
-                 for m in RECAP.finditer(proc.stdout)}
-        return Run(proc.returncode, proc.stdout, found)
-
-    def role(self, hosts: str, role: str, variables: dict[str, t.Any] | None = None, *args: str) -> Run:
-        entry: dict[str, t.Any] = {"role": "entra.app_proxy." + role}
-        if variables:
-            entry["vars"] = variables
-        return self.play(hosts, [entry], *args)
-
-    def target(self, host: str, name: str, *args: str) -> Run:
-        task = {"name": "Run the %s target" % name,
-                "ansible.builtin.include_tasks": str(TARGETS / name / "tasks" / "main.yml")}
-        return self.play(host, [task], *args, roles=False)
-
-    def state(self, host: str) -> dict[str, t.Any]:
-        return json.loads((self.state_dir / ("%s.json" % host)).read_text())
-
-    def domain(self, dns: str) -> dict[str, t.Any]:
-        return json.loads((self.state_dir / "_domains.json").read_text())[dns]
-
-    def edit(self, host: str, fn: t.Callable[[t.Any], None]) -> None:
-        """Change a host's state through the lab's own HostState API (test set-up only)."""
-        sys.path.insert(0, str(LAB / "collections"))
-        from ansible_collections.lab.windows.plugins.module_utils.host_state import HostState  # noqa: E402
-
-        path = self.state_dir / ("%s.json" % host)
-        data = json.loads(path.read_text())
-        fn(HostState(host, data, str(self.state_dir)))
-        path.write_text(json.dumps(data, indent=1))
+JOIN_PASSWORD = labkit.JOIN_PASSWORD
 
 
 def install(layout: str) -> t.Callable[[t.Any], None]:
@@ -121,7 +44,7 @@ def install(layout: str) -> t.Callable[[t.Any], None]:
     return fn
 
 
-def ok(run: Run, host: str) -> dict[str, int]:
+def ok(run: labkit.Run, host: str) -> dict[str, int]:
     assert run.rc == 0, run.output[-4000:]
     assert run.recap[host]["failed"] == 0 and run.recap[host]["unreachable"] == 0, run.output[-4000:]
     return run.recap[host]
@@ -142,10 +65,8 @@ def restarts(state: dict[str, t.Any]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    lab = Lab(tmp_path_factory.mktemp("baseline_state"), tmp_path_factory.mktemp("baseline_plays"))
-    lab.reset()
-    return lab
+def lab(make_lab):
+    return make_lab()
 
 
 # ---------------------------------------------------------------------------------------- firewall
@@ -450,7 +371,7 @@ def authorization_group(ad: dict[str, t.Any]) -> dict[str, t.Any]:
 def test_protocol_transition_keeps_the_other_flags(lab):
     """F9: the flag is ORed into userAccountControl; a disabled account stays disabled."""
     host = "win2019-kcd"  # joined by the test above
-    edit_domain(lab, lambda ad: ad["computers"]["win2019-kcd"]["attributes"].update(useraccountcontrol=["4098"]))
+    lab.edit_domains(lambda db: db["contoso.example"]["computers"]["win2019-kcd"]["attributes"].update(useraccountcontrol=["4098"]))
     assert ok(lab.role(host, "domain_join", JOIN_VARS), host)["changed"] == 1
     account = lab.domain("contoso.example")["computers"]["win2019-kcd"]
     assert account["attributes"]["useraccountcontrol"] == [str(4096 | 2 | 16777216)]
@@ -461,7 +382,7 @@ def test_protocol_transition_keeps_the_other_flags(lab):
 def test_delegation_without_the_privilege_fails_with_the_fix(lab):
     """Windows refuses delegation settings to an account without SeEnableDelegationPrivilege."""
     host = "win2019-kcd"
-    edit_domain(lab, lambda ad: ad["computers"]["win2019-kcd"]["attributes"].pop("msds-allowedtodelegateto"))
+    lab.edit_domains(lambda db: db["contoso.example"]["computers"]["win2019-kcd"]["attributes"].pop("msds-allowedtodelegateto"))
     ad_before = lab.domain("contoso.example")
     variables = dict(JOIN_VARS, domain_join_ad_username="CONTOSO\\lab-helpdesk", domain_join_ad_password=JOIN_PASSWORD)
     run = lab.role(host, "domain_join", variables)
@@ -470,13 +391,6 @@ def test_delegation_without_the_privilege_fails_with_the_fix(lab):
     assert JOIN_PASSWORD not in run.output
     assert lab.domain("contoso.example") == ad_before
     assert ok(lab.role(host, "domain_join", JOIN_VARS), host)["changed"] == 1
-
-
-def edit_domain(lab: Lab, fn: t.Callable[[dict[str, t.Any]], None]) -> None:
-    path = lab.state_dir / "_domains.json"
-    db = json.loads(path.read_text())
-    fn(db["contoso.example"])
-    path.write_text(json.dumps(db, indent=1))
 
 
 def test_resource_based_delegation(lab):
@@ -595,7 +509,7 @@ def test_role_interface_is_documented(role):
     """argument_specs, defaults/main.yml, vars/main.yml and the README describe the same variables."""
     import yaml
 
-    base = REPO / "roles" / role
+    base = labkit.REPO / "roles" / role
     options = yaml.safe_load((base / "meta" / "argument_specs.yml").read_text())["argument_specs"]["main"]["options"]
     defaults_text = (base / "defaults" / "main.yml").read_text()
     defaults = yaml.safe_load(defaults_text)
@@ -636,15 +550,13 @@ BASELINE = [
 ]
 
 
-def roundtrips(lab: Lab) -> dict[str, dict[str, t.Any]]:
-    return json.loads((lab.state_dir / "roundtrips.json").read_text())["hosts"]
+def roundtrips(lab: labkit.Lab) -> dict[str, dict[str, t.Any]]:
+    return lab.roundtrips()["hosts"]
 
 
 @pytest.fixture()
-def rt_lab(tmp_path):
-    lab = Lab(tmp_path / "state", tmp_path)
-    lab.reset()
-    return lab
+def rt_lab(simlab):
+    return simlab
 
 
 def test_compliant_rerun_round_trips(rt_lab):
@@ -757,7 +669,7 @@ def test_unc_path_is_unreachable_without_become(rt_lab):
 
 
 def test_role_readme_renders_markup():
-    sys.path.insert(0, str(REPO / "tools"))
+    sys.path.insert(0, str(labkit.REPO / "tools"))
     from role_readme import render_markup  # noqa: E402
 
     assert render_markup("O(a=b), V(x), C(y), M(ns.c.m#module), RV(r), E(HOME), I(i), B(b)") == \

@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import pytest
 
-import labrun
-
 HOSTS = ("win2022-clean", "win2022-oldconnector")
+LAB_HOSTS = HOSTS  # the hosts module_lab resets
 KEYS = ("registry", "files", "services", "packages", "firewall_rules", "proxy", "domain", "certificates")
 
 
 @pytest.fixture(scope="module")
-def lab():
-    labrun.labctl("reset", "--hosts", *HOSTS)
-    before = {h: labrun.host_state(h) for h in HOSTS}
-    with labrun.tenant_up() as admin:
+def lab(module_lab):
+    before = {h: module_lab.state(h) for h in HOSTS}
+    with module_lab.tenant_up() as admin:
         admin.reset(tokens=False, seed=False)
-        run = labrun.run_playbook("playbooks/site.yml", "--check", "--diff", "--limit", ",".join(HOSTS + ("localhost",)))
+        run = module_lab.lifecycle("playbooks/site.yml", "--check", "--diff", "--limit", ",".join(HOSTS + ("localhost",)))
         yield {"before": before, "run": run, "tenant": admin.state(), "counts": admin.counts()}
 
 
@@ -29,9 +27,9 @@ def test_check_mode_predicts_changes(lab):
         assert counts["changed"] > 0, host
 
 
-def test_check_mode_touches_nothing(lab):
+def test_check_mode_touches_nothing(lab, module_lab):
     for host in HOSTS:
-        after = labrun.host_state(host)
+        after = module_lab.state(host)
         for key in KEYS:
             assert after.get(key) == lab["before"][host].get(key), "%s: %s changed in check mode" % (host, key)
     assert lab["tenant"]["connectors"] == []

@@ -6,12 +6,9 @@ the run signs in with a device code that the tenant approves itself (MSAL's pass
 /common/userrealm on port 443 whatever the authority says). LAB_TENANT_PORT forces the port even as root."""
 from __future__ import annotations
 
-import json
-import os
 import socket
-import subprocess
 
-import labrun
+import labkit
 
 PLAY = """
 - hosts: localhost
@@ -32,19 +29,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_lab_signs_in_with_a_device_code_on_an_unprivileged_port(tmp_path):
+def test_lab_signs_in_with_a_device_code_on_an_unprivileged_port(make_lab, monkeypatch):
     port = _free_port()
-    env = dict(os.environ, LAB_STATE_DIR=str(tmp_path / "state"), LAB_TENANT_PORT=str(port))
-    play = tmp_path / "play.yml"
+    monkeypatch.setenv("LAB_TENANT_PORT", str(port))
+    lab = make_lab("win2022-clean")
+    play = lab.path("play.yml")
     play.write_text(PLAY)
-    labctl = [labrun.python(), str(labrun.LABCTL)]
-    proc = subprocess.run(labctl + ["run", str(play), "--", "-i", str(labrun.LOCALHOST)], cwd=labrun.REPO, env=env,
-                          text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
-    assert proc.returncode == 0, proc.stdout[-4000:]
-    assert "method=device_code groups=1" in proc.stdout, "the fresh tenant has its default group"
-    assert ":%d/devicelogin" % port in proc.stdout, "one device-code prompt, on the unprivileged port"
-    assert proc.stdout.count("/devicelogin") == 1
-    log = (tmp_path / "state" / "fake_tenant" / "requests.log").read_text()
+    with lab.tenant_up():
+        run = lab.playbook(play, "-i", str(labkit.LOCALHOST), tenant=True)
+    assert run.rc == 0, run.output[-4000:]
+    assert "method=device_code groups=1" in run.stdout, "the fresh tenant has its default group"
+    assert ":%d/devicelogin" % port in run.output, "one device-code prompt, on the unprivileged port"
+    assert run.output.count("/devicelogin") == 1
+    log = lab.path("fake_tenant/requests.log").read_text()
     assert "/common/userrealm" not in log
-    info = json.loads((tmp_path / "state" / "fake_tenant" / "tenant.json").read_text())
-    assert info["authority_host"].endswith(":%d" % port)
+    assert lab.tenant_secrets()["authority_host"].endswith(":%d" % port)

@@ -6,21 +6,21 @@ from __future__ import annotations
 
 import pytest
 
-import labrun
+import labkit
 
-# The site playbook's preflight fixes TLS 1.2; the read-only preflight reports win2019-kcd's missing keys.
-UNREADY = {"win2016-net462", "win2012r2", "win2022-noport80", "win2019-kcd"}
+# The read-only preflight fails the unfit hosts and those the site playbook's preflight would remediate
+# (lab_expect_preflight: fail or remediate in the lab inventory).
+UNREADY = labkit.unready_hosts()
 KEYS = ("registry", "files", "services", "packages", "firewall_rules", "proxy", "domain", "certificates")
 
 
 @pytest.fixture(scope="module")
-def lab():
-    labrun.labctl("reset")
-    hosts = sorted(h for h in labrun.inventory()["_meta"]["hostvars"] if (labrun.STATE / ("%s.json" % h)).exists())
-    before = {h: labrun.host_state(h) for h in hosts}
-    with labrun.tenant_up() as admin:
+def lab(module_lab):
+    hosts = module_lab.seeded_hosts()
+    before = {h: module_lab.state(h) for h in hosts}
+    with module_lab.tenant_up() as admin:
         admin.reset(tokens=False, seed=False)
-        run = labrun.run_playbook("playbooks/preflight.yml")
+        run = module_lab.lifecycle("playbooks/preflight.yml")
         yield {"hosts": hosts, "before": before, "run": run, "counts": admin.counts()}
 
 
@@ -31,10 +31,10 @@ def test_unready_hosts_fail_and_the_rest_pass(lab):
     assert "is not ready" in lab["run"].output
 
 
-def test_preflight_changes_nothing(lab):
+def test_preflight_changes_nothing(lab, module_lab):
     for host in lab["hosts"]:
         assert lab["run"].recap[host]["changed"] == 0, host
-        after = labrun.host_state(host)
+        after = module_lab.state(host)
         for key in KEYS:
             assert after.get(key) == lab["before"][host].get(key), "%s: %s changed" % (host, key)
     totals = lab["counts"]["totals"]

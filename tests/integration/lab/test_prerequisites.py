@@ -1,27 +1,22 @@
-"""The prerequisites role on every lab host, through tests/lab/labctl.py run.
+"""The prerequisites role on every lab host, through the lab harness (tests/lab/labkit.py).
 
-Each test gets a private lab (LAB_STATE_DIR in a pytest tmp dir) and reads the role's results from
+Each test gets a private lab (simlab) and reads the role's results from
 ansible's json callback, and the hosts' state from their state files, independently of the role.
 """
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
-LABCTL = os.path.join(ROOT, "tests", "lab", "labctl.py")
-HOSTS = ["win2012r2", "win2016-net462", "win2019-kcd", "win2022-clean", "win2022-noport80",
-         "win2022-oldconnector", "win2022-proxy"]
-UNFIT = {"win2012r2", "win2016-net462", "win2022-noport80"}
+import labkit
+
+HOSTS = labkit.lab_hosts()
+UNFIT = labkit.unfit_hosts()
 SCHANNEL = r"hklm:\system\currentcontrolset\control\securityproviders\schannel\protocols\tls 1.2"
 NETFX = r"hklm:\software\microsoft\.netframework\v4.0.30319"
 FATAL = re.compile(r"^fatal: \[(?P<host>[^\]]+)\]: FAILED! => (?P<result>\{.*\})$", re.M)
-RECAP = re.compile(r"^(?P<host>\S+)\s+:\s+ok=\d+\s+changed=(?P<changed>\d+)\s+unreachable=\d+\s+failed=(?P<failed>\d+)", re.M)
 # The second play saves, on the controller, what the role recorded for every host (failed ones included).
 PLAYBOOK = """\
 - name: Check the connector servers
@@ -55,48 +50,47 @@ PLAYBOOK = """\
 
 
 class LabRun:
-    def __init__(self, rc: int, stdout: str, saved: dict) -> None:
-        self.rc, self.stdout = rc, stdout
+    def __init__(self, run: labkit.Run, saved: dict) -> None:
+        self.rc, self.stdout = run.rc, run.output
         self.readiness = {r["host"]: r for r in saved.get("hosts", [])}
         self.fleet = saved.get("fleet")
         self.shared = saved.get("shared", {})
-        self.failures = {m["host"]: json.loads(m["result"]) for m in FATAL.finditer(stdout)}
-        self.changed = {m["host"]: int(m["changed"]) for m in RECAP.finditer(stdout) if m["host"] != "localhost"}
+        self.failures = {m["host"]: json.loads(m["result"]) for m in FATAL.finditer(run.stdout)}
+        self.changed = {h: c["changed"] for h, c in run.recap.items() if h != "localhost"}
 
     def check(self, host: str, name: str) -> dict:
         return next(c for c in self.readiness[host]["checks"] if c["name"] == name)
 
 
+class PrerequisitesLab:
+    """A private lab that runs PLAYBOOK and reads back what the role recorded."""
+
+    def __init__(self, lab: labkit.Lab) -> None:
+        self.lab = lab
+        self.playbook = lab.path("prerequisites.yml")
+        self.playbook.write_text(PLAYBOOK)
+        self.report_file = lab.path("readiness.json")
+
+    def run(self, *extra: str) -> LabRun:
+        self.report_file.unlink(missing_ok=True)
+        run = self.lab.playbook(self.playbook, "-e", "report_file=%s" % self.report_file, *extra,
+                                env={"ANSIBLE_CALLBACK_RESULT_FORMAT": "json"})
+        saved = json.loads(self.report_file.read_text()) if self.report_file.exists() else {}
+        return LabRun(run, saved)
+
+    def state(self, host: str) -> dict:
+        return self.lab.state(host)
+
+    def raw(self, host: str) -> bytes:
+        return self.lab.raw(host)
+
+    def report(self) -> dict:
+        return self.lab.roundtrips()
+
+
 @pytest.fixture()
-def lab(tmp_path):
-    state_dir = tmp_path / "state"
-    playbook = tmp_path / "prerequisites.yml"
-    report = tmp_path / "readiness.json"
-    playbook.write_text(PLAYBOOK)
-    env = dict(os.environ, LAB_STATE_DIR=str(state_dir), ANSIBLE_CALLBACK_RESULT_FORMAT="json",
-               ANSIBLE_NOCOLOR="1", ANSIBLE_DEPRECATION_WARNINGS="false")
-    subprocess.run([sys.executable, LABCTL, "reset"], env=env, check=True, capture_output=True, cwd=ROOT)
-
-    class Lab:
-        def run(self, *extra: str) -> LabRun:
-            if report.exists():
-                report.unlink()
-            p = subprocess.run([sys.executable, LABCTL, "run", str(playbook), "--no-tenant", "--",
-                                "-e", "report_file=%s" % report, *extra],
-                               env=env, capture_output=True, text=True, cwd=ROOT, check=False)
-            saved = json.loads(report.read_text()) if report.exists() else {}
-            return LabRun(p.returncode, p.stdout + p.stderr, saved)
-
-        def state(self, host: str) -> dict:
-            return json.loads((state_dir / (host + ".json")).read_text())
-
-        def raw(self, host: str) -> bytes:
-            return (state_dir / (host + ".json")).read_bytes()
-
-        def report(self) -> dict:
-            return json.loads((state_dir / "roundtrips.json").read_text())
-
-    return Lab()
+def lab(simlab):
+    return PrerequisitesLab(simlab)
 
 
 def _reg(state: dict, path: str, name: str):

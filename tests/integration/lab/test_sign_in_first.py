@@ -6,27 +6,23 @@ from __future__ import annotations
 
 import pytest
 
-import labrun
-
 PLAYBOOK = "playbooks/site.yml"
 TOKEN = "POST /{tenant}/oauth2/v2.0/token"
 
 
 @pytest.fixture(scope="module")
-def lab():
-    labrun.labctl("reset")
-    seeded = {h: labrun.host_state(h) for h in labrun.inventory()["_meta"]["hostvars"]
-              if (labrun.STATE / ("%s.json" % h)).exists()}
-    with labrun.tenant_up() as admin:
+def lab(module_lab):
+    seeded = module_lab.states()
+    with module_lab.tenant_up() as admin:
         admin.reset(tokens=False, seed=False)
         yield admin, seeded
 
 
-def test_refused_registration_consent_changes_no_host(lab):
+def test_refused_registration_consent_changes_no_host(lab, module_lab):
     admin, seeded = lab
     admin.add_fault(TOKEN, "refuse_consent", count=-1)
     try:
-        run = labrun.run_playbook(PLAYBOOK)
+        run = module_lab.lifecycle(PLAYBOOK)
     finally:
         admin.clear_faults()
 
@@ -35,8 +31,8 @@ def test_refused_registration_consent_changes_no_host(lab):
     # The run stops at the sign-in, and every host's state reads back exactly as seeded.
     assert seeded and run.recap and all(c["changed"] == 0 for c in run.recap.values()), run.recap
     for host, before in seeded.items():
-        assert labrun.host_state(host) == before, "%s changed although the sign-in failed" % host
-    trips = labrun.roundtrips()
+        assert module_lab.state(host) == before, "%s changed although the sign-in failed" % host
+    trips = module_lab.roundtrips()
     assert sum(h.get("modules", 0) for h in trips.get("hosts", {}).values()) == 0, trips
     state = admin.state()
     assert state["registrations_succeeded"] == 0 and admin.counts()["totals"]["graph_writes"] == 0

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 entra.app_proxy maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""entra.app_proxy.site on the lab: first run, state read back, second run changed=0, -vvvv without secrets."""
+"""entra.app_proxy.site on the lab: first run, state read back, second run changed=0, -vvvv without secrets; then
+entra.app_proxy.decommission on one of the hosts site installed (the file's last tests: it removes the connector)."""
 from __future__ import annotations
 
 import copy
@@ -10,27 +11,25 @@ import json
 
 import pytest
 
-import labrun
+import labkit
 
 PLAYBOOK = "playbooks/site.yml"
-# Lab seeds that cannot become connectors: .NET 4.6.2, Windows Server 2012 R2, outbound TCP 80 blocked.
-PREFLIGHT_FAILURES = {"win2016-net462", "win2012r2", "win2022-noport80"}
+# Lab seeds that cannot become connectors (lab_expect_preflight: fail in the lab inventory).
+PREFLIGHT_FAILURES = labkit.unfit_hosts()
 # What a host that failed preflight must still have exactly as seeded.
 UNTOUCHED_KEYS = ("registry", "files", "services", "packages", "firewall_rules", "proxy", "domain", "certificates")
 
 
 @pytest.fixture(scope="module")
-def lab():
-    labrun.labctl("reset")
-    seeded = {h: labrun.host_state(h) for h in labrun.inventory()["_meta"]["hostvars"]
-              if (labrun.STATE / ("%s.json" % h)).exists()}
-    with labrun.tenant_up() as admin:
+def lab(module_lab):
+    seeded = module_lab.states()
+    with module_lab.tenant_up() as admin:
         admin.reset(tokens=False, seed=False)
-        first = labrun.run_playbook(PLAYBOOK)
-        state1, counts1, trips1 = admin.state(), admin.counts(), labrun.roundtrips()
-        hosts1 = {h: labrun.host_state(h) for h in first.recap if h in seeded}
-        second = labrun.run_playbook(PLAYBOOK)
-        state2, counts2, trips2 = admin.state(), admin.counts(), labrun.roundtrips()
+        first = module_lab.lifecycle(PLAYBOOK)
+        state1, counts1, trips1 = admin.state(), admin.counts(), module_lab.roundtrips()
+        hosts1 = {h: module_lab.state(h) for h in first.recap if h in seeded}
+        second = module_lab.lifecycle(PLAYBOOK)
+        state2, counts2, trips2 = admin.state(), admin.counts(), module_lab.roundtrips()
         yield {"admin": admin, "seeded": seeded, "first": first, "second": second, "hosts1": hosts1,
                "state1": state1, "state2": state2, "counts1": counts1, "counts2": counts2,
                "trips1": trips1, "trips2": trips2}
@@ -53,18 +52,18 @@ def test_unready_hosts_are_left_unchanged(lab):
         before, after = lab["seeded"][host], lab["hosts1"][host]
         for key in UNTOUCHED_KEYS:
             assert after.get(key) == before.get(key), "%s: %s changed" % (host, key)
-        assert not labrun.connectors_by_machine(lab["state2"]).get(labrun.machine_name(host, after))
+        assert not labkit.connectors_by_machine(lab["state2"]).get(labkit.machine_name(host, after))
 
 
 def test_connectors_registered_active_and_grouped(lab):
     state = lab["state1"]
     groups = {}
     for host in good_hosts(lab):
-        machine = labrun.machine_name(host, lab["hosts1"][host])
-        connector = labrun.active_connector(state, machine)
+        machine = labkit.machine_name(host, lab["hosts1"][host])
+        connector = labkit.active_connector(state, machine)
         assert connector is not None, "%s: no single active connector for %s in %s" % (
             host, machine, json.dumps(state["connectors"], indent=1))
-        want = labrun.expected_group(host)
+        want = labkit.hostvars(host).get("app_proxy_connector_group")
         assert want and connector["group_name"].lower() == want.lower(), (host, connector)
         groups.setdefault(want, []).append(machine)
     # Two connector groups, each with at least two active connectors (HA).
@@ -75,7 +74,7 @@ def test_connectors_registered_active_and_grouped(lab):
 def test_hosts_hold_the_trust_the_tenant_issued(lab):
     for host in good_hosts(lab):
         state = lab["hosts1"][host]
-        thumbprint = labrun.trust_thumbprint(state)
+        thumbprint = labkit.trust_thumbprint(state)
         assert thumbprint, host
         cert = state.get("certificates", {}).get("LocalMachine\\My", {}).get(thumbprint.upper())
         assert cert and "connectorregistrationca" in cert["issuer"], (host, cert)
@@ -123,22 +122,22 @@ def test_second_run_reads_each_host_once(lab):
         assert not [m for m in by_module if m.startswith("microsoft.ad.")], (host, by_module)
 
 
-def test_second_run_state_is_the_same(lab):
+def test_second_run_state_is_the_same(lab, module_lab):
     for host in good_hosts(lab):
         before = copy.deepcopy(lab["hosts1"][host])
-        after = labrun.host_state(host)
+        after = module_lab.state(host)
         for key in ("registry", "files", "services", "certificates", "firewall_rules"):
             assert after.get(key) == before.get(key), "%s: %s changed on the second run" % (host, key)
 
 
-def test_verbose_run_leaks_no_secret(lab, tmp_path):
+def test_verbose_run_leaks_no_secret(lab, tmp_path, module_lab):
     """-vvvv with a forced registration: neither the tokens issued nor any password appear."""
     admin = lab["admin"]
     cache = tmp_path / "msal_token_cache.json"
     before = admin.state()["registrations_succeeded"]
-    run = labrun.run_playbook(PLAYBOOK, "-vvvv", "--limit", "win2022-clean,localhost",
-                              "-e", "connector_registration_force=true",
-                              "-e", "app_proxy_token_cache=true", "-e", "app_proxy_token_cache_path=%s" % cache)
+    run = module_lab.lifecycle(PLAYBOOK, "-vvvv", "--limit", "win2022-clean,localhost",
+                               "-e", "connector_registration_force=true",
+                               "-e", "app_proxy_token_cache=true", "-e", "app_proxy_token_cache_path=%s" % cache)
     assert run.recap.get("win2022-clean", {}).get("failed") == 0, run.output[-4000:]
     assert admin.state()["registrations_succeeded"] == before + 1, "the -vvvv run did not register"
     # the registration ran as win_powershell with the token as a sensitive parameter, in this -vvvv output
@@ -147,8 +146,8 @@ def test_verbose_run_leaks_no_secret(lab, tmp_path):
     data = json.loads(cache.read_text())
     tokens = [e["secret"] for kind in ("AccessToken", "RefreshToken") for e in data.get(kind, {}).values()]
     assert tokens, "no token was cached, so the check would prove nothing"
-    secrets = tokens + [labrun.tenant_password(), labrun.JOIN_PASSWORD]
-    files = [labrun.STATE / ("%s.json" % h) for h in lab["seeded"]]
+    secrets = tokens + [module_lab.tenant_password(), labkit.JOIN_PASSWORD]
+    files = [module_lab.state_dir / ("%s.json" % h) for h in lab["seeded"]]
     for secret in secrets:
         assert secret and len(secret) >= 8
         assert secret not in run.output, "a secret appears in the -vvvv output"
@@ -156,10 +155,10 @@ def test_verbose_run_leaks_no_secret(lab, tmp_path):
             assert secret not in path.read_text(), "a secret was written to %s" % path.name
 
 
-def test_verify_reports_connector_errors_of_this_run_only(lab):
+def test_verify_reports_connector_errors_of_this_run_only(lab, module_lab):
     """An error event logged after the run began fails verify; an older one is history, not reported."""
     host = "win2022-clean"
-    path = labrun.STATE / ("%s.json" % host)
+    path = module_lab.state_dir / ("%s.json" % host)
     state = json.loads(path.read_text())
     now = datetime.datetime.now(datetime.timezone.utc)
     stamp = "%Y-%m-%dT%H:%M:%SZ"
@@ -173,7 +172,7 @@ def test_verify_reports_connector_errors_of_this_run_only(lab):
     ]
     path.write_text(json.dumps(state))
     try:
-        run = labrun.run_playbook(PLAYBOOK, "--limit", host + ",localhost")
+        run = module_lab.lifecycle(PLAYBOOK, "--limit", host + ",localhost")
     finally:
         state = json.loads(path.read_text())
         state.pop("event_log", None)
@@ -181,3 +180,50 @@ def test_verify_reports_connector_errors_of_this_run_only(lab):
     assert run.recap.get(host, {}).get("failed") == 1, run.output[-4000:]
     assert "error event 1000" in run.output and "trust certificate expired" in run.output, run.output[-4000:]
     assert "an old failure that was already fixed" not in run.output
+
+
+# ------------------------------------------------------------------ decommission, after the site tests above
+DECOMMISSIONED = "win2022-proxy"
+RULE_GROUP = "Microsoft Entra private network connector (entra.app_proxy)"
+
+
+@pytest.fixture(scope="module")
+def decommissioned(lab, module_lab):
+    """decommission, twice, on a host the first site run installed (the tests above no longer need it)."""
+    assert DECOMMISSIONED in good_hosts(lab), lab["first"].output[-4000:]
+    installed = module_lab.state(DECOMMISSIONED)
+    limit = ("--limit", "%s,localhost" % DECOMMISSIONED, "-e", "connector_decommission_remove_folders=true")
+    run = module_lab.lifecycle("playbooks/decommission.yml", *limit)
+    after = module_lab.state(DECOMMISSIONED)
+    again = module_lab.lifecycle("playbooks/decommission.yml", *limit)
+    return {"installed": installed, "run": run, "after": after, "again": again, "tenant": lab["admin"].state()}
+
+
+def test_connector_and_updater_uninstalled(decommissioned):
+    assert decommissioned["run"].recap[DECOMMISSIONED]["failed"] == 0, decommissioned["run"].output[-4000:]
+    assert {"wapcsvc", "wapcupdatersvc"} <= labkit.service_names(decommissioned["installed"])
+    assert not {"wapcsvc", "wapcupdatersvc"} & labkit.service_names(decommissioned["after"])
+    files = [k.lower() for k in decommissioned["after"]["files"]]
+    assert not any("microsoft entra private network connector" in f for f in files), "folders left behind"
+
+
+def test_our_firewall_rules_and_proxy_settings_removed(decommissioned):
+    def ours(state):
+        rules = state.get("firewall_rules", {})
+        values = rules.values() if isinstance(rules, dict) else rules
+        return [r for r in values if r.get("group") == RULE_GROUP]
+
+    assert ours(decommissioned["installed"]), "site created no firewall rule, so the check would prove nothing"
+    assert ours(decommissioned["after"]) == []
+    assert decommissioned["installed"].get("proxy") != decommissioned["after"].get("proxy")
+
+
+def test_tenant_keeps_the_connector_and_says_so(decommissioned):
+    machine = labkit.machine_name(DECOMMISSIONED, decommissioned["after"])
+    assert labkit.connectors_by_machine(decommissioned["tenant"]).get(machine)
+    assert "10 days" in decommissioned["run"].output
+
+
+def test_second_decommission_changes_nothing(decommissioned):
+    counts = decommissioned["again"].recap[DECOMMISSIONED]
+    assert counts["failed"] == 0 and counts["changed"] == 0, decommissioned["again"].output[-3000:]

@@ -7,26 +7,26 @@ from __future__ import annotations
 
 import pytest
 
-import labrun
+import labkit
 
 HOST = "win2022-clean"
-TARGETS = labrun.REPO / "tests" / "integration" / "targets"
+LAB_HOSTS = (HOST,)  # the hosts module_lab resets
+TARGETS = labkit.REPO / "tests" / "integration" / "targets"
 
 
 @pytest.fixture(scope="module")
-def tenant():
-    labrun.labctl("reset", "--hosts", HOST)
-    with labrun.tenant_up() as admin:
+def tenant(module_lab):
+    with module_lab.tenant_up() as admin:
         admin.reset(tokens=False, seed=False)
         yield admin
 
 
 @pytest.mark.parametrize("target", ["connector_registration", "connector", "verify"])
-def test_target(tenant, tmp_path, target):
+def test_target(tenant, tmp_path, target, module_lab):
     playbook = tmp_path / ("%s.yml" % target)
     playbook.write_text(
         "- hosts: %s\n  gather_facts: false\n  roles:\n    - role: %s\n" % (HOST, TARGETS / target))
-    run = labrun.run_playbook(str(playbook), "--limit", "%s,localhost" % HOST)
+    run = module_lab.lifecycle(str(playbook), "--limit", "%s,localhost" % HOST)
     counts = run.recap.get(HOST)
     assert counts is not None and counts["failed"] == 0, run.output[-5000:]
     assert counts["ok"] > 5

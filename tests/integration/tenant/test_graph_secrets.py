@@ -9,13 +9,9 @@ import pytest
 
 from fake_tenant.pytest_plugin import password_token
 
+# device codes are approved (as the admin) one second after they are issued
+TENANT_OPTIONS = {"device_code_auto_approve_after": 1}
 METHODS = ["access_token", "certificate", "client_secret", "device_code", "password"]
-
-
-@pytest.fixture(scope="module")
-def lab(lab_factory):
-    # device codes are approved (as the admin) one second after they are issued
-    return lab_factory(device_code_auto_approve_after=1)
 
 
 def _cached_secrets(cache_path):
@@ -45,18 +41,18 @@ def _files_under(path):
 
 
 @pytest.mark.parametrize("method", METHODS)
-def test_secrets_never_shown(lab, tmp_path, method):
+def test_secrets_never_shown(tenant_lab, tmp_path, method):
     cache_path = tmp_path / "cache.json"
-    app = lab.tenant.app
-    admin = lab.user("admin")
+    app = tenant_lab.tenant.app
+    admin = tenant_lab.user("admin")
     secrets = []
     if method == "password":
-        env = lab.password_env("admin")
+        env = tenant_lab.password_env("admin")
         secrets.append(admin["password"])
     elif method == "device_code":
         env = {"ENTRA_AUTH_METHOD": "device_code"}
     elif method == "access_token":
-        supplied = password_token(lab.tenant, "admin")
+        supplied = password_token(tenant_lab.tenant, "admin")
         env = {"ENTRA_AUTH_METHOD": "access_token", "ENTRA_ACCESS_TOKEN": supplied}
         secrets.append(supplied)
     elif method == "client_secret":
@@ -68,9 +64,9 @@ def test_secrets_never_shown(lab, tmp_path, method):
                "ENTRA_CERTIFICATE_PATH": app["certificate_path"]}
         secrets.extend(_private_key_lines(app["certificate_path"]))
 
-    run = lab.run("connector_group.yml", {"group_name": "Secrets-%s" % method,
-                                          "graph_auth": lab.graph_auth(token_cache_path=cache_path)},
-                  auth_env=env, verbosity=4)
+    run = tenant_lab.run("connector_group.yml", {"group_name": "Secrets-%s" % method,
+                                                 "graph_auth": tenant_lab.graph_auth(token_cache_path=cache_path)},
+                         auth_env=env, verbosity=4)
 
     obtained = _cached_secrets(cache_path)
     if method != "access_token":
@@ -81,11 +77,11 @@ def test_secrets_never_shown(lab, tmp_path, method):
         assert run.rc == 2 and "App-only tokens" in run.results["group"]["msg"]
     else:
         assert run.rc == 0, run.output
-        assert lab.group("Secrets-%s" % method) is not None
+        assert tenant_lab.group("Secrets-%s" % method) is not None
     assert "group" in run.results and run.results_text
     assert "<ESTABLISH LOCAL CONNECTION FOR USER" in run.output or "ESTABLISH LOCAL CONNECTION" in run.output
 
-    leftovers = list(_files_under(lab.workdir / "ansible-remote-tmp")) + list(_files_under(lab.workdir / "ansible-tmp"))
+    leftovers = list(_files_under(tenant_lab.workdir / "ansible-remote-tmp")) + list(_files_under(tenant_lab.workdir / "ansible-tmp"))
     for secret in secrets:
         assert secret not in run.stdout, "secret in stdout (%s)" % method
         assert secret not in run.stderr, "secret in stderr (%s)" % method

@@ -5,10 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from simwin_lab import recap, simlab  # noqa: E402,F401 pylint: disable=unused-import
 
 HOST = "win2022-clean"
 
@@ -109,7 +106,7 @@ def _run(simlab, tmp_path, text):
     book = tmp_path / "book.yml"
     book.write_text(text % {"host": HOST, "out": str(out)})
     proc = simlab.playbook(str(book))
-    r = recap(proc.stdout, HOST)
+    r = proc.host(HOST)
     assert r["failed"] == 0, proc.stdout[-4000:]
     return json.loads(out.read_text())
 

@@ -6,10 +6,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from simwin_lab import ROOT, recap, simlab  # noqa: E402,F401 pylint: disable=unused-import
+import labkit  # noqa: E402
 
 from ansible_collections.lab.windows.plugins.module_utils import argcheck, nolog  # noqa: E402
 
@@ -87,7 +85,7 @@ def _walk_files(top, skip=()):
 
 
 def test_no_log_from_powershell_spec_and_module_utils():
-    root = os.path.join(ROOT, ".cache", "collections", "ansible_collections", "microsoft", "ad", "plugins", "modules")
+    root = os.path.join(str(labkit.REPO), ".cache", "collections", "ansible_collections", "microsoft", "ad", "plugins", "modules")
     paths = set()
     for src in nolog.sources_from_files(os.path.join(root, "computer.ps1")):
         paths |= nolog.no_log_paths(src)
@@ -114,7 +112,7 @@ def test_secrets_never_shown_at_vvvv(simlab, tmp_path):
     book = inputs / "nolog.yml"
     book.write_text(PLAYBOOK % dict(SECRETS, host=HOST, out=str(out)))
     proc = simlab.playbook(str(book), "-vvvv", env={"LAB_SIMWIN_DUMP_DIR": str(dump)})
-    r = recap(proc.stdout, HOST)
+    r = proc.host(HOST)
     assert r["failed"] == 0 and r["ok"] >= 6, proc.stdout[-4000:] + proc.stderr[-2000:]
 
     res = json.loads(out.read_text())

@@ -4,15 +4,14 @@ from __future__ import annotations
 import glob
 import json
 import os
-import sys
 
 import ansible.release
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from simwin_lab import recap, simlab  # noqa: E402,F401 pylint: disable=unused-import
+# labkit puts the lab collection on sys.path
+import labkit  # noqa: F401 pylint: disable=unused-import
 
-from ansible_collections.lab.windows.plugins.module_utils import payload
+from ansible_collections.lab.windows.plugins.module_utils import payload  # noqa: E402
 
 CORE = tuple(int(x) for x in ansible.release.__version__.split(".")[:2])
 
@@ -29,7 +28,7 @@ def test_decode_real_payload(simlab, tmp_path):
     dump = str(tmp_path / "dump")
     proc = simlab.adhoc("win2022-clean", "ansible.windows.win_regedit",
                         r"path=HKLM:\SOFTWARE\Lab name=Answer data=42 type=dword", env={"LAB_SIMWIN_DUMP_DIR": dump})
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.rc == 0, proc.stdout + proc.stderr
     reqs = []
     for stdin in sorted(glob.glob(os.path.join(dump, "*.stdin"))):
         with open(stdin[:-6] + ".cmd", encoding="utf-8") as f:
@@ -48,7 +47,7 @@ def test_decode_real_payload(simlab, tmp_path):
 
 
 def test_wrong_option_rejected_like_ansible_basic(simlab):
-    before = simlab.raw_state("win2022-clean")
+    before = simlab.raw("win2022-clean")
     res = _result(simlab.adhoc("win2022-clean", "ansible.windows.win_regedit", r"path=HKLM:\SOFTWARE\Lab bogus=1"))
     assert res["msg"] == ("Unsupported parameters for (ansible.windows.win_regedit) module: bogus. Supported parameters "
                           "include: data, datatype, delete_key, entry, hive, key, name, path, state, type, value")
@@ -61,31 +60,31 @@ def test_wrong_option_rejected_like_ansible_basic(simlab):
     res = _result(simlab.adhoc("win2022-clean", "ansible.windows.win_get_url",
                                "url=https://x/y dest=C:\\y checksum=a checksum_url=https://x/z"))
     assert res["msg"] == "parameters are mutually exclusive: checksum, checksum_url"
-    assert simlab.raw_state("win2022-clean") == before
+    assert simlab.raw("win2022-clean") == before
 
 
 def test_legacy_module_ignores_unknown_option_with_warning(simlab):
     proc = simlab.adhoc("win2022-clean", "ansible.windows.win_file", r"path=C:\Lab state=directory bogus=1", oneline=False)
-    assert proc.returncode == 0 and "CHANGED" in proc.stdout, proc.stdout + proc.stderr
+    assert proc.rc == 0 and "CHANGED" in proc.stdout, proc.stdout + proc.stderr
     assert "ignored unknown option(s) bogus" in proc.stdout + proc.stderr
     assert simlab.state("win2022-clean")["files"]["c:\\lab"]["type"] == "directory"
 
 
 def test_unknown_module_fails_loudly(simlab):
     proc = simlab.adhoc("win2022-clean", "ansible.windows.win_timezone", "timezone=UTC")
-    assert proc.returncode != 0
+    assert proc.rc != 0
     assert "simwin: module ansible.windows.win_timezone is not simulated" in _result(proc)["msg"]
 
 
 def test_check_mode_touches_nothing(simlab):
     host = "win2019-kcd"
-    before = simlab.raw_state(host)
+    before = simlab.raw(host)
     domains_before = simlab.domains()
     proc = simlab.playbook(os.path.join(os.path.dirname(__file__), "..", "playbooks", "simulated_modules.yml"),
                            "--check", "-e", "lab_target=%s" % host)
-    r = recap(proc.stdout, host)
+    r = proc.host(host)
     assert r["failed"] == 0 and r["changed"] >= 10, proc.stdout[-3000:]
-    assert simlab.raw_state(host) == before
+    assert simlab.raw(host) == before
     assert simlab.domains() == domains_before
 
 
@@ -102,7 +101,7 @@ def test_reboot_is_modelled(simlab):
     assert s1["boot"]["boot_count"] == s0["boot"]["boot_count"] + 1
     assert s1["boot"]["last_boot_time"] > s0["boot"]["last_boot_time"]
     assert s1["boot"]["pending"] == []
-    report = simlab.report()["hosts"][host]
+    report = simlab.roundtrips()["hosts"][host]
     assert report["raw"] >= 2  # boot time queries and the shutdown command, counted apart from modules
 
 
@@ -114,11 +113,11 @@ def test_package_reboot_flag_and_failure_leaves_state(simlab, tmp_path):
     blob.write_text("FAKE-MS-CONNECTOR-INSTALLER version=1.5.4892.0\n")
     res = _result(simlab.adhoc(host, "ansible.windows.win_copy", "src=%s dest=C:\\Lab\\" % blob))
     assert res["changed"], res
-    before = simlab.raw_state(host)
+    before = simlab.raw(host)
     pkg = 'path=C:\\Lab\\installer.exe product_id={A1E4D6D0-5E6B-4E8C-9A51-0C0FFEE00001} arguments="REGISTERCONNECTOR=\\"false\\" /q"'
     res = _result(simlab.adhoc(host, "ansible.windows.win_package", pkg))
     assert res["rc"] == 1603 and res["msg"].startswith("unexpected rc from"), res
-    assert simlab.raw_state(host) == before
+    assert simlab.raw(host) == before
     tls = r"HKLM:\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Client"
     _result(simlab.adhoc(host, "ansible.windows.win_regedit", "path='%s' name=Enabled data=1 type=dword" % tls))
     res = _result(simlab.adhoc(host, "ansible.windows.win_package", pkg))

@@ -3,18 +3,15 @@ effects read back from the host state files, the shared AD and the round-trip re
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 import pytest
 import yaml
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from simwin_lab import BIN, LAB, ROOT, recap, simlab  # noqa: E402,F401 pylint: disable=unused-import
+import labkit  # noqa: E402
 
 from ansible_collections.lab.windows.plugins.module_utils import installers, runner  # noqa: E402
 
-PLAYBOOK = os.path.join(LAB, "playbooks", "simulated_modules.yml")
+PLAYBOOK = os.path.join(str(labkit.LAB), "playbooks", "simulated_modules.yml")
 HOST = "win2019-kcd"
 # Action-only modules: nothing to simulate on the host, but the playbook must drive them too.
 ACTION_ONLY = {"ansible.windows.win_template", "ansible.windows.win_reboot"}
@@ -43,29 +40,22 @@ def test_playbook_uses_every_simulated_upstream_module():
     assert not missing, "simulated_modules.yml does not use: %s" % ", ".join(sorted(missing))
 
 
-def _labctl(state_dir: str, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, LAB_STATE_DIR=state_dir, LAB_VENV=os.path.basename(os.path.dirname(BIN)))
-    return subprocess.run([sys.executable, os.path.join(LAB, "labctl.py"), *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, check=False)
-
-
 @pytest.fixture
 def tenant(simlab):
-    if not os.path.isdir(os.path.join(LAB, "fake_tenant")):
+    if not (labkit.LAB / "fake_tenant").is_dir():
         pytest.skip("tests/lab/fake_tenant is not there")
-    proc = _labctl(simlab.state_dir, "tenant", "start")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    simlab.tenant_start()
     yield
-    _labctl(simlab.state_dir, "tenant", "stop")
+    simlab.tenant_stop()
 
 
 def test_twice_then_changed_zero(simlab, tenant):
     first = simlab.playbook(PLAYBOOK)
-    r1 = recap(first.stdout, HOST)
+    r1 = first.host(HOST)
     assert r1["failed"] == 0 and r1["changed"] >= 15, first.stdout[-4000:]
-    report1 = simlab.report()["hosts"][HOST]
-    second = simlab.playbook(PLAYBOOK)
-    r2 = recap(second.stdout, HOST)
+    report1 = simlab.roundtrips()["hosts"][HOST]
+    second = simlab.playbook(PLAYBOOK, keep_report=True)
+    r2 = second.host(HOST)
     assert r2["failed"] == 0 and r2["changed"] == 0, second.stdout[-4000:]
 
     s = simlab.state(HOST)
@@ -100,8 +90,8 @@ def test_twice_then_changed_zero(simlab, tenant):
     group = next(g for g in ad["groups"].values() if g.get("sid") == "S-1-5-32-560")
     assert comp["dn"] in group["members"]
     assert ad["users"]["svc-web"]["delegates"] == [comp["dn"]]
-    # round trips: the rerun makes fewer module executions than the first run and downloads nothing
-    report = simlab.report()["hosts"][HOST]
+    # round trips of both runs: the rerun makes fewer module executions than the first run and downloads nothing
+    report = simlab.roundtrips()["hosts"][HOST]
     assert report["downloads"] == report1["downloads"] == 1
     assert report["modules"] - report1["modules"] < report1["modules"]
     assert report["by_module"]["ansible.windows.win_get_url"] == 2

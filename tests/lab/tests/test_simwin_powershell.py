@@ -11,10 +11,9 @@ import sys
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from simwin_lab import LAB, ROOT  # noqa: E402
+import labkit  # noqa: E402
 
-sys.path.insert(0, os.path.join(ROOT, ".cache", "src"))  # the collection's source tree (tools/setup.sh links it)
+sys.path.insert(0, os.path.join(str(labkit.REPO), ".cache", "src"))  # the collection's source tree (tools/setup.sh links it)
 
 from ansible_collections.entra.app_proxy.plugins.plugin_utils._registration import (  # noqa: E402
     PROXY_LINE, PROXY_PARAM, REGISTER_SCRIPT)
@@ -28,7 +27,7 @@ TOKEN = "eyJhbGciOiJub25lIn0.%s.sig" % base64.urlsafe_b64encode(json.dumps({"tid
 
 
 def _host(tmp_path):
-    state = seed.build_state("win2022-clean", seed.load_seed(os.path.join(LAB, "states"), "win2022-clean"), str(tmp_path))
+    state = seed.build_state("win2022-clean", seed.load_seed(os.path.join(str(labkit.LAB), "states"), "win2022-clean"), str(tmp_path))
     host = HostState("win2022-clean", state, str(tmp_path))
     installers.install_layout(host, "new", "1.5.4522.0")
     return host

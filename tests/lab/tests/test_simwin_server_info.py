@@ -9,10 +9,9 @@ import sys
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(__file__))
-from simwin_lab import LAB, ROOT  # noqa: E402
+import labkit  # noqa: E402
 
-sys.path.append(os.path.join(ROOT, ".cache", "collections"))  # the built collection the lab runs (tools/setup.sh)
+sys.path.append(os.path.join(str(labkit.REPO), ".cache", "collections"))  # the built collection the lab runs (tools/setup.sh)
 
 from ansible_collections.lab.windows.plugins.module_utils import seed  # noqa: E402
 from ansible_collections.lab.windows.plugins.module_utils.host_state import HostState  # noqa: E402
@@ -24,7 +23,7 @@ NOW = datetime.datetime.now(datetime.timezone.utc)
 
 
 def _host(tmp_path, certificate=None, name="win2022-oldconnector"):
-    data = seed.load_seed(os.path.join(LAB, "states"), name)
+    data = seed.load_seed(os.path.join(str(labkit.LAB), "states"), name)
     if certificate:
         data["layouts"] = [dict(data["layouts"][0], certificate=certificate)]
         data["layouts"][0].pop("trust_settings_thumbprint", None)
@@ -94,7 +93,7 @@ def test_uninstall_entries_and_layout(tmp_path):
 
 def test_layout_table_matches_the_host_util():
     """The simulation stands in for _ConnectorHost.psm1: every product string of the util is in its table."""
-    with open(os.path.join(ROOT, "plugins", "module_utils", "_ConnectorHost.psm1"), encoding="utf-8") as f:
+    with open(os.path.join(str(labkit.REPO), "plugins", "module_utils", "_ConnectorHost.psm1"), encoding="utf-8") as f:
         util = f.read()
     table = util[util.index("$products = [ordered]@{"):util.index("$layouts = [ordered]@{}")]
     in_util = sorted(set(re.findall(r"'([^'$]+)'", table)))

@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import copy
 import os
-import sys
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from simwin_lab import LAB  # noqa: E402
+import labkit  # noqa: E402
 
 from ansible_collections.lab.windows.plugins.module_utils import argcheck, installers, seed  # noqa: E402
 from ansible_collections.lab.windows.plugins.module_utils.host_state import (  # noqa: E402
@@ -19,7 +17,7 @@ from ansible_collections.lab.windows.plugins.module_utils.simulated import (  # 
 
 
 def _host(tmp_path, name="win2022-clean"):
-    state = seed.build_state(name, seed.load_seed(os.path.join(LAB, "states"), name), str(tmp_path))
+    state = seed.build_state(name, seed.load_seed(os.path.join(str(labkit.LAB), "states"), name), str(tmp_path))
     return HostState(name, state, str(tmp_path))
 
 

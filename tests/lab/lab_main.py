@@ -7,7 +7,7 @@
 2. run entra.app_proxy.site: every host that passes preflight must end registered, active and in its
    group, and only the hosts the lab marks as failing preflight may fail;
 3. run it again: changed=0 everywhere, no download, no registration, no Graph write;
-4. check the applications of lab_vars.yml: published in their groups, the Kerberos one with its SPN in the
+4. check the applications of lifecycle/lab_vars.yml: published in their groups, the Kerberos one with its SPN in the
    tenant AND on the KCD host's computer account in AD (one variable, both halves of KCD);
 5. print per-host results, the tenant's groups and connectors, each application's external URL, group and
    single sign-on mode (admin view) and round trips per host.
@@ -16,29 +16,20 @@ Exit status 0 only when every check passed.
 """
 from __future__ import annotations
 
-import json
 import sys
 
 import yaml
 
-import labrun
+import labkit
 
 PLAYBOOK = "playbooks/site.yml"
 
 
-# The lab seeds that cannot become connectors (tests/lab/README.md "The hosts"): .NET 4.6.2,
-# Windows Server 2012 R2, and outbound TCP 80 blocked (no CRL/OCSP).
-PREFLIGHT_FAILURES = {"win2016-net462", "win2019-net462", "win2012r2", "win2022-noport80"}
-
-
-def _expected_failures(output: str, hosts: set[str]) -> set[str]:
-    return PREFLIGHT_FAILURES & hosts
-
-
-def check_first_run(run: labrun.Run, state: dict, problems: list[str]) -> set[str]:
+def check_first_run(lab: labkit.Lab, run: labkit.Run, state: dict, problems: list[str]) -> set[str]:
     hosts = set(run.recap)
-    failed = {h for h, c in run.recap.items() if c["failed"] or c["unreachable"]}
-    expected = _expected_failures(run.output, hosts)
+    failed = run.failed_hosts()
+    # the seeds that cannot become connectors: lab_expect_preflight: fail in the lab inventory
+    expected = labkit.unfit_hosts() & hosts
     if not hosts:
         problems.append("first run: no PLAY RECAP (rc %d)" % run.rc)
         return set()
@@ -46,19 +37,19 @@ def check_first_run(run: labrun.Run, state: dict, problems: list[str]) -> set[st
         problems.append("first run: failed hosts %s, expected exactly %s" % (sorted(failed), sorted(expected)))
     good = hosts - failed
     for host in sorted(good):
-        host_file = labrun.host_state(host)
-        machine = labrun.machine_name(host, host_file)
-        connector = labrun.active_connector(state, machine)
+        host_file = lab.state(host)
+        machine = labkit.machine_name(host, host_file)
+        connector = labkit.active_connector(state, machine)
         if connector is None:
             problems.append("%s: the tenant has no single active connector for %s" % (host, machine))
             continue
-        want = labrun.expected_group(host)
+        want = labkit.hostvars(host).get("app_proxy_connector_group")
         if want and (connector["group_name"] or "").lower() != want.lower():
             problems.append("%s: connector in group %s, expected %s" % (host, connector["group_name"], want))
-        if not labrun.trust_thumbprint(host_file):
+        if not labkit.trust_thumbprint(host_file):
             problems.append("%s: no TrustSettings.xml on the host" % host)
     for host in sorted(expected):
-        if labrun.connectors_by_machine(state).get(labrun.machine_name(host, labrun.host_state(host))):
+        if labkit.connectors_by_machine(state).get(labkit.machine_name(host, lab.state(host))):
             problems.append("%s failed preflight but the tenant has a connector for it" % host)
     return good
 
@@ -67,10 +58,10 @@ KCD_HOST = "win2019-kcd"
 
 
 def lab_applications() -> list[dict]:
-    return yaml.safe_load(labrun.LAB_VARS.read_text()).get("app_proxy_applications") or []
+    return yaml.safe_load(labkit.LAB_VARS.read_text()).get("app_proxy_applications") or []
 
 
-def check_applications(state: dict, problems: list[str]) -> None:
+def check_applications(lab: labkit.Lab, state: dict, problems: list[str]) -> None:
     published = {a["displayName"]: a for a in state.get("published", [])}
     for wanted in lab_applications():
         app = published.get(wanted["name"])
@@ -86,7 +77,7 @@ def check_applications(state: dict, problems: list[str]) -> None:
                 wanted["name"], app["singleSignOnMode"], app["kerberosServicePrincipalName"], want_sso,
                 wanted.get("kerberos_spn")))
     spns = [a["kerberos_spn"] for a in lab_applications() if a.get("kerberos_spn")]
-    account = kcd_account()
+    account = kcd_account(lab)
     delegated = (account or {}).get("attributes", {}).get("msds-allowedtodelegateto", [])
     if spns and sorted(delegated) != sorted(spns):
         problems.append("%s may delegate to %s in AD, expected %s" % (KCD_HOST, delegated, spns))
@@ -98,14 +89,13 @@ def publish_requests(counts1: dict, counts2: dict) -> int:
     return sum(counts2["endpoints"][k] - counts1["endpoints"].get(k, 0) for k in keys)
 
 
-def kcd_account() -> dict | None:
-    path = labrun.STATE / "_domains.json"
-    if not path.exists():
+def kcd_account(lab: labkit.Lab) -> dict | None:
+    if not lab.path("_domains.json").exists():
         return None
-    return json.loads(path.read_text()).get("contoso.example", {}).get("computers", {}).get(KCD_HOST)
+    return lab.domains().get("contoso.example", {}).get("computers", {}).get(KCD_HOST)
 
 
-def check_second_run(run: labrun.Run, before: dict, after: dict, trips: dict, good: set[str],
+def check_second_run(run: labkit.Run, before: dict, after: dict, trips: dict, good: set[str],
                      problems: list[str], notes: list[str]) -> None:
     for host in sorted(good):
         counts = run.recap.get(host)
@@ -121,12 +111,12 @@ def check_second_run(run: labrun.Run, before: dict, after: dict, trips: dict, go
                                                        sorted(host_trips.get("by_module", {}).items()))))
     if after["registrations_succeeded"] != before["registrations_succeeded"]:
         problems.append("second run registered connectors again")
-    writes = labrun.graph_writes(after) - labrun.graph_writes(before)
+    writes = labkit.graph_writes(after["counts"]) - labkit.graph_writes(before["counts"])
     if writes:
         problems.append("second run made %d Graph writes" % writes)
 
 
-def summary(first: labrun.Run, second: labrun.Run, state: dict, trips1: dict, trips2: dict) -> str:
+def summary(lab: labkit.Lab, first: labkit.Run, second: labkit.Run, state: dict, trips1: dict, trips2: dict) -> str:
     lines = ["", "== hosts (first run / second run) =="]
     for host in sorted(first.recap):
         c1, c2 = first.recap[host], second.recap.get(host, {})
@@ -151,7 +141,7 @@ def summary(first: labrun.Run, second: labrun.Run, state: dict, trips1: dict, tr
             sso += " (SPN %s)" % app["kerberosServicePrincipalName"]
         lines.append("  %-20s %-48s group %-10s single sign-on %s" % (
             app["displayName"], app["externalUrl"], app["connectorGroup"], sso))
-    account = kcd_account()
+    account = kcd_account(lab)
     if account:
         lines.append("  KCD: %s may delegate to %s (AD msDS-AllowedToDelegateTo)" % (
             KCD_HOST, ", ".join(account.get("attributes", {}).get("msds-allowedtodelegateto", [])) or "nothing"))
@@ -161,20 +151,21 @@ def summary(first: labrun.Run, second: labrun.Run, state: dict, trips1: dict, tr
 def main() -> int:
     problems: list[str] = []
     notes: list[str] = []
-    labrun.labctl("reset")
-    with labrun.tenant_up() as admin:
+    lab = labkit.Lab()
+    lab.reset()
+    with lab.tenant_up() as admin:
         admin.reset_counts()
-        first = labrun.run_playbook(PLAYBOOK)
+        first = lab.lifecycle(PLAYBOOK)
         print(first.output)
-        trips1 = labrun.roundtrips()
+        trips1 = lab.roundtrips()
         state1 = admin.state()
         counts1 = admin.counts()
-        good = check_first_run(first, state1, problems)
-        check_applications(state1, problems)
+        good = check_first_run(lab, first, state1, problems)
+        check_applications(lab, state1, problems)
 
-        second = labrun.run_playbook(PLAYBOOK)
+        second = lab.lifecycle(PLAYBOOK)
         print(second.output)
-        trips2 = labrun.roundtrips()
+        trips2 = lab.roundtrips()
         state2 = admin.state()
         counts2 = admin.counts()
         check_second_run(second, dict(state1, counts=counts1), dict(state2, counts=counts2), trips2, good, problems,
@@ -183,7 +174,7 @@ def main() -> int:
         app_requests = publish_requests(counts1, counts2)
         if app_requests > 3 * apps:
             problems.append("second run: %d Graph requests for %d applications (budget 3 each)" % (app_requests, apps))
-    print(summary(first, second, state2, trips1, trips2))
+    print(summary(lab, first, second, state2, trips1, trips2))
     print("  second run: %d Graph requests for %d applications (budget %d), no write" % (app_requests, apps, 3 * apps))
     for note in notes:
         print("TARGET MISSED: " + note)
