@@ -32,7 +32,7 @@ class ActionModule(ActionBase):
     """Runs the Windows module, which reads raw facts, and decodes them here (see _host_facts)."""
 
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("ad_account", "events_since"))
+    _VALID_ARGS = frozenset(("ad_account", "events_since", "return_raw"))
     _supports_check_mode = True
 
     def run(self, tmp=None, task_vars=None):
@@ -48,6 +48,11 @@ class ActionModule(ActionBase):
         except TypeError as e:
             result.update(failed=True, msg="ad_account must be true or false: %s" % e)
             return result
+        try:
+            return_raw = boolean(self._task.args.get("return_raw", True), strict=True)
+        except TypeError as e:
+            result.update(failed=True, msg="return_raw must be true or false: %s" % e)
+            return result
         args: dict[str, t.Any] = {"events_since": since} if since else {}
         if ad_account:
             args["ad_account"] = True
@@ -61,7 +66,9 @@ class ActionModule(ActionBase):
         except _x509.MissingCryptography as e:
             result.update(failed=True, msg=str(e))
             return result
-        result.update(changed=False, raw=raw, events_since=since or "")
+        result.update(changed=False, events_since=since or "")
+        if return_raw:
+            result["raw"] = raw
         for key in ("warnings", "deprecations"):
             if module.get(key):
                 result[key] = module[key]

@@ -13,6 +13,8 @@ $spec = @{
     options = @{
         ad_account = @{ type = 'bool'; default = $false }
         events_since = @{ type = 'str' }
+        # Handled by the action plugin on the controller, which never passes it here.
+        return_raw = @{ type = 'bool'; default = $true }
     }
     supports_check_mode = $true
 }

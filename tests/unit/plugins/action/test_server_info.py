@@ -101,3 +101,17 @@ def test_bad_ad_account_fails_before_the_host_is_asked():
     result = action.run(task_vars={})
     assert result["failed"] and result["msg"].startswith("ad_account must be true or false")
     assert calls == []
+
+
+def test_return_raw_false_leaves_the_raw_facts_out_and_never_reaches_the_host():
+    recorded = json.loads((FIXTURES / "registered-machine-store.json").read_text())
+    action, calls = make_action({"return_raw": False}, dict(recorded, changed=False))
+    small = action.run(task_vars={})
+    assert calls == [("entra.app_proxy.server_info", {})]
+    assert "raw" not in small and small["registration"]["state"] == "registered"
+    action, _calls = make_action({}, dict(recorded, changed=False))
+    full = action.run(task_vars={})
+    assert full["raw"] == recorded["raw"]
+    assert {k: v for k, v in full.items() if k != "raw"} == small
+    action, calls = make_action({"return_raw": "sometimes"}, {})
+    assert action.run(task_vars={})["msg"].startswith("return_raw must be true or false") and calls == []
