@@ -18,7 +18,7 @@ import re
 import typing as t
 import xml.etree.ElementTree as ET
 
-from ansible_collections.entra.app_proxy.plugins.plugin_utils import _winblob, _x509
+from . import _winblob, _x509
 
 LAYOUT_ORDER = ("new", "old")
 PATH_KEYS = ("install_dir", "updater_dir", "data_dir", "service_exe", "updater_exe", "config_file",
@@ -56,7 +56,7 @@ def _content(read: dict[str, t.Any] | None) -> bytes | None:
 
 
 def _xml(data: bytes) -> ET.Element:
-    # From bytes, so the parser honours the BOM and the XML declaration's encoding (F12).
+    # From bytes, so the parser honours the BOM and the XML declaration's encoding, as .NET does.
     return ET.fromstring(data)
 
 

@@ -11,6 +11,7 @@ these tests never disturb another lab run.
 """
 from __future__ import annotations
 
+import json
 import re
 import sys
 import typing as t
@@ -404,15 +405,14 @@ def test_resource_based_delegation(lab):
     assert ok(lab.role(host, "domain_join", variables), host)["changed"] == 0
 
 
-def modules_run(lab: Lab, host: str) -> dict[str, int]:
+def modules_run(lab: labkit.Lab, host: str) -> dict[str, int]:
     """Module executions per module on one host since the last call (the simulator's count)."""
-    path = lab.state_dir / "roundtrips.json"
-    counted = json.loads(path.read_text())["hosts"].get(host, {}).get("by_module", {}) if path.exists() else {}
-    path.unlink(missing_ok=True)
+    counted = lab.roundtrips()["hosts"].get(host, {}).get("by_module", {})
+    lab.report_path.unlink(missing_ok=True)
     return counted
 
 
-def own_read_then_domain_join(lab: Lab, host: str, become: bool) -> Run:
+def own_read_then_domain_join(lab: labkit.Lab, host: str, become: bool) -> labkit.Run:
     """server_info's read of the host's own AD account (as the prerequisites role shares it), then the role."""
     read: dict[str, t.Any] = {"name": "Read the host and its own AD account", "register": "own_read",
                               "entra.app_proxy.server_info": {"ad_account": True}}
@@ -421,13 +421,13 @@ def own_read_then_domain_join(lab: Lab, host: str, become: bool) -> Run:
     role = {"name": "Run domain_join", "ansible.builtin.include_role": {"name": "entra.app_proxy.domain_join"},
             "vars": dict(JOIN_VARS, domain_join_server_info="{{ own_read }}")}
     keep = {"name": "Keep the read for the test", "delegate_to": "localhost", "connection": "local", "changed_when": False,
-            "ansible.builtin.copy": {"content": "{{ own_read.ad_account | to_json }}", "dest": str(lab.work / "own_read.json")}}
+            "ansible.builtin.copy": {"content": "{{ own_read.ad_account | to_json }}", "dest": str(lab.path("own_read.json"))}}
     modules_run(lab, host)
     return lab.play(host, [read, keep, role], roles=False)
 
 
-def own_read(lab: Lab) -> dict[str, t.Any]:
-    return json.loads((lab.work / "own_read.json").read_text())
+def own_read(lab: labkit.Lab) -> dict[str, t.Any]:
+    return json.loads(lab.path("own_read.json").read_text())
 
 
 def test_kcd_rerun_asks_the_ad_host_nothing_when_the_own_read_shows_it_in_place(lab):
@@ -467,7 +467,7 @@ def test_kcd_own_read_showing_drift_writes_what_the_ad_host_reads(lab):
         account["attributes"]["msds-allowedtodelegateto"] = ["http/intranet.contoso.example"]
 
     uac = lab.domain("contoso.example")["computers"]["win2019-kcd"]["attributes"]["useraccountcontrol"]
-    edit_domain(lab, drift)
+    lab.edit_domains(drift)
     run = own_read_then_domain_join(lab, host, become=True)
     assert ok(run, host)["changed"] == 2
     assert "S-1-5-32-560" not in own_read(lab)["token_groups"]

@@ -121,7 +121,7 @@ def test_own_ad_account_read_fails_where_windows_fails_and_reads_the_lab_forest(
     as SYSTEM the computer object in Windows' binary forms, which the collection's decoding reads."""
     import shutil
 
-    shutil.copy(os.path.join(LAB, "states", "_domains.json"), str(tmp_path / "_domains.json"))
+    shutil.copy(os.path.join(str(labkit.LAB), "states", "_domains.json"), str(tmp_path / "_domains.json"))
     host = _host(tmp_path, name="win2019-kcd")
     host.become = True
 
