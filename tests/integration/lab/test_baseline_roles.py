@@ -467,7 +467,7 @@ def test_kcd_own_read_showing_drift_writes_what_the_ad_host_reads(lab):
         account["attributes"]["msds-allowedtodelegateto"] = ["http/intranet.contoso.example"]
 
     uac = lab.domain("contoso.example")["computers"]["win2019-kcd"]["attributes"]["useraccountcontrol"]
-    lab.edit_domains(drift)
+    lab.edit_domains(lambda domains: drift(domains["contoso.example"]))
     run = own_read_then_domain_join(lab, host, become=True)
     assert ok(run, host)["changed"] == 2
     assert "S-1-5-32-560" not in own_read(lab)["token_groups"]
