@@ -89,7 +89,8 @@ def decode(cmd: str, in_data: bytes | None) -> dict[str, t.Any]:
         return {"format": "<=2.18", "kind": "unsupported", "action": actions[-1], "actions": actions}
     args = manifest.get("module_args", {}) or {}
     return {"format": "<=2.18", "kind": "module", "action": actions[-1] if actions else "?", "actions": actions,
-            "become": "become" in actions,
+            # ansible-core up to 2.18 names the action become_wrapper in its exec manifest.
+            "become": "become_wrapper" in actions,
             "module": args.get("_ansible_module_name", ""), "args": args,
             "module_source": base64.b64decode(manifest["module_entry"]).decode("utf-8", "replace"),
             "ps_sources": [base64.b64decode(manifest["module_entry"]).decode("utf-8", "replace")]
