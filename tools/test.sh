@@ -97,12 +97,40 @@ for stage in "${STAGES[@]}"; do
         echo "unknown stage '$stage'; stages are: ${ALL_STAGES[*]}" >&2
         exit 2
     fi
+done
+
+# Single-process stages that share nothing with the others run beside them on the second core; their
+# output is shown when they end, after the stages run in the foreground.
+BACKGROUND=(lint importer)
+in_background() { [[ " ${BACKGROUND[*]} " == *" $1 "* ]] && [ ${#STAGES[@]} -gt 1 ]; }
+background_stage() {
+    local stage="$1" start rc
+    start=$(date +%s)
+    ( "stage_$stage" ) >"$LOGS/$stage.log" 2>&1
+    rc=$?
+    echo "$rc $(( $(date +%s) - start ))" >"$LOGS/$stage.status"
+}
+for stage in "${STAGES[@]}"; do
+    if in_background "$stage"; then background_stage "$stage" & fi
+done
+
+for stage in "${STAGES[@]}"; do
+    in_background "$stage" && continue
     echo
     echo "=================== $stage ==================="
     start=$(date +%s)
     ( "stage_$stage" ) 2>&1 | tee "$LOGS/$stage.log"
     rc=${PIPESTATUS[0]}
     SECONDS_TAKEN[$stage]=$(( $(date +%s) - start ))
+    if [ "$rc" -eq 0 ]; then STATUS[$stage]=passed; else STATUS[$stage]="FAILED (exit $rc)"; fi
+done
+wait
+for stage in "${STAGES[@]}"; do
+    in_background "$stage" || continue
+    echo
+    echo "=================== $stage (ran beside the others) ==================="
+    cat "$LOGS/$stage.log"
+    read -r rc "SECONDS_TAKEN[$stage]" <"$LOGS/$stage.status"
     if [ "$rc" -eq 0 ]; then STATUS[$stage]=passed; else STATUS[$stage]="FAILED (exit $rc)"; fi
 done
 
