@@ -2,23 +2,29 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filters that turn a server_info read and a role's settings into the role's plan.
 
-Documentation: firewall_plan.yml beside this file.
+Documentation: connector_plan.yml and firewall_plan.yml beside this file.
 """
 
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
+from ..plugin_utils._connector_plan import connector_plan as _connector_plan
 from ..plugin_utils._firewall import firewall_plan as _firewall_plan
 
 
-def firewall_plan(server_info, **settings):
-    try:
-        return _firewall_plan(server_info, **settings)
-    except ValueError as e:
-        raise AnsibleFilterError("firewall_plan: %s" % e)
+def _plan(name, build):
+    def plan(*args, **kwargs):
+        try:
+            return build(*args, **kwargs)
+        except ValueError as e:
+            raise AnsibleFilterError("%s: %s" % (name, e))
+    return plan
 
 
 class FilterModule:
     def filters(self):
-        return {"firewall_plan": firewall_plan}
+        return {
+            "connector_plan": _plan("connector_plan", _connector_plan),
+            "firewall_plan": _plan("firewall_plan", _firewall_plan),
+        }
