@@ -139,6 +139,9 @@ def main() -> int:
     header = ("hosts", "run", "round_trips_per_host_max", "round_trips_per_host_avg", "tasks_per_host_max",
               "tasks_per_host_avg", "downloads", "graph_reads",
               "graph_writes", "device_codes", "token_requests", "wall_s", "cpu_s", "cpu_per_host_s")
+    # The simulated connection is imported once before the workers fork (tests/lab/README.md); with
+    # LAB_PRELOAD=0 each worker compiles it again, as the figures before the preload did.
+    print("simulator preload: %s" % ("off (LAB_PRELOAD=0)" if os.environ.get("LAB_PRELOAD") == "0" else "on"))
     print(" | ".join(header))
     for r in results:
         print(" | ".join(str(r[h]) for h in header))
