@@ -99,9 +99,9 @@ for stage in "${STAGES[@]}"; do
     fi
 done
 
-# Single-process stages that share nothing with the others run beside them on the second core; their
-# output is shown when they end, after the stages run in the foreground.
-BACKGROUND=(lint importer)
+# Stages that share nothing with the others and mostly use one core run beside them (Molecule has its own
+# lab state directory and tenant address); their output is shown after the stages run in the foreground.
+BACKGROUND=(lint importer molecule)
 in_background() { [[ " ${BACKGROUND[*]} " == *" $1 "* ]] && [ ${#STAGES[@]} -gt 1 ]; }
 background_stage() {
     local stage="$1" start rc
