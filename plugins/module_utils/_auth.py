@@ -60,29 +60,30 @@ DEFAULT_DEVICE_CODE_TIMEOUT = 900
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _DOMAIN = re.compile(r"^(?=.{4,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$")
 
-# name: (type, environment variable, default, no_log). The one table behind AUTH_ARGSPEC.
+# name: (type, default, no_log). The one table behind AUTH_ARGSPEC. Each option falls back to the
+# environment variable ENTRA_ and its name in upper case (_option_env).
 _OPTIONS = {
-    "access_token": ("str", "ENTRA_ACCESS_TOKEN", None, True),
-    "auth_method": ("str", "ENTRA_AUTH_METHOD", "device_code", False),
-    "authority_host": ("str", "ENTRA_AUTHORITY_HOST", None, False),
-    "ca_bundle": ("path", "ENTRA_CA_BUNDLE", None, False),
-    "certificate_password": ("str", "ENTRA_CERTIFICATE_PASSWORD", None, True),
-    "certificate_path": ("path", "ENTRA_CERTIFICATE_PATH", None, False),
-    "client_id": ("str", "ENTRA_CLIENT_ID", None, False),
-    "client_secret": ("str", "ENTRA_CLIENT_SECRET", None, True),
-    "cloud": ("str", "ENTRA_CLOUD", "global", False),
-    "device_code_timeout": ("int", "ENTRA_DEVICE_CODE_TIMEOUT", DEFAULT_DEVICE_CODE_TIMEOUT, False),
-    "graph_endpoint": ("str", "ENTRA_GRAPH_ENDPOINT", None, False),
-    "password": ("str", "ENTRA_PASSWORD", None, True),
-    "registration_scope": ("str", "ENTRA_REGISTRATION_SCOPE", None, False),
-    "tenant_id": ("str", "ENTRA_TENANT_ID", None, False),
-    "timeout": ("int", "ENTRA_TIMEOUT", DEFAULT_TIMEOUT, False),
-    "token_cache": ("bool", "ENTRA_TOKEN_CACHE", True, False),
-    "token_cache_path": ("path", "ENTRA_TOKEN_CACHE_PATH", DEFAULT_TOKEN_CACHE_PATH, False),
-    "username": ("str", "ENTRA_USERNAME", None, False),
+    "access_token": ("str", None, True),
+    "auth_method": ("str", "device_code", False),
+    "authority_host": ("str", None, False),
+    "ca_bundle": ("path", None, False),
+    "certificate_password": ("str", None, True),
+    "certificate_path": ("path", None, False),
+    "client_id": ("str", None, False),
+    "client_secret": ("str", None, True),
+    "cloud": ("str", "global", False),
+    "device_code_timeout": ("int", DEFAULT_DEVICE_CODE_TIMEOUT, False),
+    "graph_endpoint": ("str", None, False),
+    "password": ("str", None, True),
+    "registration_scope": ("str", None, False),
+    "tenant_id": ("str", None, False),
+    "timeout": ("int", DEFAULT_TIMEOUT, False),
+    "token_cache": ("bool", True, False),
+    "token_cache_path": ("path", DEFAULT_TOKEN_CACHE_PATH, False),
+    "username": ("str", None, False),
 }
 
-SECRET_OPTIONS = tuple(name for name, spec in _OPTIONS.items() if spec[3])
+SECRET_OPTIONS = tuple(name for name, spec in _OPTIONS.items() if spec[2])
 
 # auth_method -> (the options it needs, whether it signs in as an app). Alphabetical. App-only
 # (client credential) methods cannot get the delegated token registration needs.
@@ -95,9 +96,14 @@ AUTH_METHOD_OPTIONS = {
 }
 
 
+def _option_env(name):
+    """The environment variable an auth option falls back to."""
+    return "ENTRA_" + name.upper()
+
+
 def _argspec_entry(name):
-    opt_type, env, default, no_log = _OPTIONS[name]
-    entry = {"type": opt_type, "fallback": (env_fallback, [env])}
+    opt_type, default, no_log = _OPTIONS[name]
+    entry = {"type": opt_type, "fallback": (env_fallback, [_option_env(name)])}
     if default is not None:
         entry["default"] = default
     if no_log:
@@ -192,7 +198,7 @@ def resolve_settings(params):
     EntraAuthError naming the option and the fix.
     """
     values = {}
-    for name, (opt_type, env, default, secret) in _OPTIONS.items():
+    for name, (opt_type, default, secret) in _OPTIONS.items():
         value = params.get(name)
         if isinstance(value, str) and not secret:
             value = value.strip()  # secrets are used exactly as given; white space around others is a typo
@@ -221,7 +227,7 @@ def resolve_settings(params):
     for name in AUTH_METHOD_OPTIONS[method][0]:
         if not values[name]:
             raise EntraAuthError("%s is required when auth_method=%s: set %s or the %s environment variable."
-                                 % (name, method, name, _OPTIONS[name][1]))
+                                 % (name, method, name, _option_env(name)))
     if method == "access_token":
         _check_access_token(values["access_token"])
     return AuthSettings(**values)
