@@ -2,6 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 # The argument spec of these options is AUTH_ARGSPEC in plugins/module_utils/_auth.py; change both together.
+# Every task that takes them signs in on the controller, in its action plugin: hence the attributes below.
 
 
 class ModuleDocFragment:
@@ -148,6 +149,13 @@ options:
         must be done as this user.
       - If not set, the environment variable E(ENTRA_USERNAME) is used.
     type: str
+attributes:
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
 requirements:
   - msal (Python library, on the controller)
   - cryptography (Python library, on the controller; installed with msal)

@@ -1,8 +1,12 @@
 # Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The attributes and notes every Graph module shares: they run on the controller through an action plugin
-that signs in there (plugins/plugin_utils/_graph_action.py). check_mode and diff_mode stay with
-each module, because they differ."""
+that signs in there (plugins/plugin_utils/_graph_action.py). The flow attributes of signing in come with
+the graph_auth fragment; check_mode and diff_mode with READ_ONLY or WRITES below.
+
+ansible-core lets a module name fragments but not a fragment name another, and ansible-test wants each
+fragment a plain string, so a Graph module also names ansible-core's action_common_attributes fragments
+(their descriptions of these attributes)."""
 
 from __future__ import annotations
 
@@ -12,15 +16,10 @@ class ModuleDocFragment:
     DOCUMENTATION = r"""
 attributes:
   action:
-    support: full
     details: The action plugin signs in on the controller and hands the module a token.
   action_group:
     membership:
       - entra.app_proxy.graph
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   platform:
     platforms: posix
     details: Runs on the Ansible controller.
@@ -38,4 +37,14 @@ attributes:
     details: The module only reads.
   diff_mode:
     support: none
+"""
+
+    # The modules that change the tenant: check mode reads it and predicts, the diff shows the change.
+    WRITES = r"""
+attributes:
+  check_mode:
+    support: full
+    details: The tenant is read, never written.
+  diff_mode:
+    support: full
 """

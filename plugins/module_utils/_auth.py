@@ -60,30 +60,6 @@ DEFAULT_DEVICE_CODE_TIMEOUT = 900
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _DOMAIN = re.compile(r"^(?=.{4,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$")
 
-# name: (type, environment variable, default, no_log). The one table behind AUTH_ARGSPEC.
-_OPTIONS = {
-    "access_token": ("str", "ENTRA_ACCESS_TOKEN", None, True),
-    "auth_method": ("str", "ENTRA_AUTH_METHOD", "device_code", False),
-    "authority_host": ("str", "ENTRA_AUTHORITY_HOST", None, False),
-    "ca_bundle": ("path", "ENTRA_CA_BUNDLE", None, False),
-    "certificate_password": ("str", "ENTRA_CERTIFICATE_PASSWORD", None, True),
-    "certificate_path": ("path", "ENTRA_CERTIFICATE_PATH", None, False),
-    "client_id": ("str", "ENTRA_CLIENT_ID", None, False),
-    "client_secret": ("str", "ENTRA_CLIENT_SECRET", None, True),
-    "cloud": ("str", "ENTRA_CLOUD", "global", False),
-    "device_code_timeout": ("int", "ENTRA_DEVICE_CODE_TIMEOUT", DEFAULT_DEVICE_CODE_TIMEOUT, False),
-    "graph_endpoint": ("str", "ENTRA_GRAPH_ENDPOINT", None, False),
-    "password": ("str", "ENTRA_PASSWORD", None, True),
-    "registration_scope": ("str", "ENTRA_REGISTRATION_SCOPE", None, False),
-    "tenant_id": ("str", "ENTRA_TENANT_ID", None, False),
-    "timeout": ("int", "ENTRA_TIMEOUT", DEFAULT_TIMEOUT, False),
-    "token_cache": ("bool", "ENTRA_TOKEN_CACHE", True, False),
-    "token_cache_path": ("path", "ENTRA_TOKEN_CACHE_PATH", DEFAULT_TOKEN_CACHE_PATH, False),
-    "username": ("str", "ENTRA_USERNAME", None, False),
-}
-
-SECRET_OPTIONS = tuple(name for name, spec in _OPTIONS.items() if spec[3])
-
 # auth_method -> (the options it needs, whether it signs in as an app). Alphabetical. App-only
 # (client credential) methods cannot get the delegated token registration needs.
 AUTH_METHOD_OPTIONS = {
@@ -95,22 +71,39 @@ AUTH_METHOD_OPTIONS = {
 }
 
 
-def _argspec_entry(name):
-    opt_type, env, default, no_log = _OPTIONS[name]
-    entry = {"type": opt_type, "fallback": (env_fallback, [env])}
-    if default is not None:
-        entry["default"] = default
-    if no_log:
-        entry["no_log"] = True
-    if name == "cloud":
-        entry["choices"] = sorted(CLOUDS)
-    if name == "auth_method":
-        entry["choices"] = list(AUTH_METHOD_OPTIONS)
-    return entry
+# The auth options' argument spec, documented in plugins/doc_fragments/graph_auth.py. Each option also
+# falls back to the environment variable ENTRA_ and its name in upper case (_option_env).
+_OPTIONS = {
+    "access_token": {"type": "str", "no_log": True},
+    "auth_method": {"type": "str", "default": "device_code", "choices": list(AUTH_METHOD_OPTIONS)},
+    "authority_host": {"type": "str"},
+    "ca_bundle": {"type": "path"},
+    "certificate_password": {"type": "str", "no_log": True},
+    "certificate_path": {"type": "path"},
+    "client_id": {"type": "str"},
+    "client_secret": {"type": "str", "no_log": True},
+    "cloud": {"type": "str", "default": "global", "choices": sorted(CLOUDS)},
+    "device_code_timeout": {"type": "int", "default": DEFAULT_DEVICE_CODE_TIMEOUT},
+    "graph_endpoint": {"type": "str"},
+    "password": {"type": "str", "no_log": True},
+    "registration_scope": {"type": "str"},
+    "tenant_id": {"type": "str"},
+    "timeout": {"type": "int", "default": DEFAULT_TIMEOUT},
+    "token_cache": {"type": "bool", "default": True},
+    "token_cache_path": {"type": "path", "default": DEFAULT_TOKEN_CACHE_PATH},
+    "username": {"type": "str"},
+}
+
+SECRET_OPTIONS = tuple(name for name, spec in _OPTIONS.items() if spec.get("no_log"))
 
 
-# AnsibleModule argument_spec entries; documented in plugins/doc_fragments/graph_auth.py.
-AUTH_ARGSPEC = {name: _argspec_entry(name) for name in _OPTIONS}
+def _option_env(name):
+    """The environment variable an auth option falls back to."""
+    return "ENTRA_" + name.upper()
+
+
+# AnsibleModule argument_spec entries.
+AUTH_ARGSPEC = {name: dict(spec, fallback=(env_fallback, [_option_env(name)])) for name, spec in _OPTIONS.items()}
 
 
 class EntraAuthError(Exception):
@@ -192,11 +185,11 @@ def resolve_settings(params):
     EntraAuthError naming the option and the fix.
     """
     values = {}
-    for name, (opt_type, env, default, secret) in _OPTIONS.items():
+    for name, spec in _OPTIONS.items():
         value = params.get(name)
-        if isinstance(value, str) and not secret:
+        if isinstance(value, str) and not spec.get("no_log"):
             value = value.strip()  # secrets are used exactly as given; white space around others is a typo
-        values[name] = default if value is None or value == "" else value
+        values[name] = spec.get("default") if value is None or value == "" else value
     for name in ("timeout", "device_code_timeout"):
         if values[name] <= 0:
             raise EntraAuthError("%s must be greater than 0, got %d." % (name, values[name]))
@@ -221,7 +214,7 @@ def resolve_settings(params):
     for name in AUTH_METHOD_OPTIONS[method][0]:
         if not values[name]:
             raise EntraAuthError("%s is required when auth_method=%s: set %s or the %s environment variable."
-                                 % (name, method, name, _OPTIONS[name][1]))
+                                 % (name, method, name, _option_env(name)))
     if method == "access_token":
         _check_access_token(values["access_token"])
     return AuthSettings(**values)

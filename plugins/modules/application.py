@@ -183,15 +183,12 @@ options:
 extends_documentation_fragment:
   - entra.app_proxy.graph_auth
   - entra.app_proxy.graph_module
+  - entra.app_proxy.graph_module.writes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
-  check_mode:
-    support: full
-    details: The tenant is read, never written. A new application's ids are only known after a real run.
   diff_mode:
-    support: full
     details: The diff shows URLs, settings, single sign-on, group, certificate thumbprint and assignments; never a
       certificate or password.
 notes:

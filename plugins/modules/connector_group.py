@@ -45,15 +45,10 @@ options:
 extends_documentation_fragment:
   - entra.app_proxy.graph_auth
   - entra.app_proxy.graph_module
+  - entra.app_proxy.graph_module.writes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - ansible.builtin.action_common_attributes.actiongroups
-attributes:
-  check_mode:
-    support: full
-    details: The tenant is read, never written. A new group's id is only known after a real run.
-  diff_mode:
-    support: full
 notes:
   - Connector groups are a beta Graph API; Microsoft does not support beta APIs in production.
 seealso:

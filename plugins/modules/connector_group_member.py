@@ -46,15 +46,12 @@ options:
 extends_documentation_fragment:
   - entra.app_proxy.graph_auth
   - entra.app_proxy.graph_module
+  - entra.app_proxy.graph_module.writes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
-  check_mode:
-    support: full
-    details: The tenant is read, never written.
   diff_mode:
-    support: full
     details: Shows the group of each connector before and after.
 seealso:
   - module: entra.app_proxy.connector_group

@@ -61,10 +61,6 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
 attributes:
-  action:
-    support: full
-  async:
-    support: none
   become:
     description: Is usable alongside become keywords.
     support: full
@@ -72,8 +68,6 @@ attributes:
       - Recommended, as SYSTEM (C(become_method=ansible.builtin.runas), C(become_user=SYSTEM)). A WinRM network
         logon has no loaded profile and no usable DPAPI keys, and the registration creates a key pair and a
         certificate. SYSTEM's proxy is not the admin's, so set O(proxy) on a proxy-only host.
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details:

@@ -55,21 +55,25 @@ def _content(read: dict[str, t.Any] | None) -> bytes | None:
     return base64.b64decode(read["content"])
 
 
-def _xml(data: bytes) -> ET.Element:
-    # From bytes, so the parser honours the BOM and the XML declaration's encoding, as .NET does.
-    return ET.fromstring(data)
+def _xml(data: bytes | None, info: dict[str, t.Any], label: str) -> ET.Element | None:
+    """The root element of a file's bytes; None when the file is absent or, with info["error"] set, not
+    well-formed XML."""
+    if data is None:
+        return None
+    try:
+        # From bytes, so the parser honours the BOM and the XML declaration's encoding, as .NET does.
+        return ET.fromstring(data)
+    except ET.ParseError as e:
+        info["error"] = "%snot well-formed XML: %s" % (label, e)
+        return None
 
 
 # ---------------------------------------------------------------------------------------- trust
 def read_trust_settings(data: bytes | None) -> dict[str, t.Any]:
     """Thumbprint and IsInUserStore of a TrustSettings.xml (no default namespace, Microsoft's sample)."""
     info: dict[str, t.Any] = {"exists": data is not None, "thumbprint": None, "is_in_user_store": None, "error": None}
-    if data is None:
-        return info
-    try:
-        root = _xml(data)
-    except ET.ParseError as e:
-        info["error"] = "TrustSettings.xml is not well-formed XML: %s" % e
+    root = _xml(data, info, "TrustSettings.xml is ")
+    if root is None:
         return info
     node = root if root.tag == "CloudProxyTrust" else root.find(".//CloudProxyTrust")
     if node is None:
@@ -133,12 +137,8 @@ def default_proxy_config(data: bytes | None) -> dict[str, t.Any]:
     info: dict[str, t.Any] = {"exists": data is not None, "default_proxy_present": False, "enabled": None,
                               "proxy_address": None, "bypass_on_local": None, "use_system_default": None,
                               "system_net_present": False, "default_proxies": [], "error": None}
-    if data is None:
-        return info
-    try:
-        root = _xml(data)
-    except ET.ParseError as e:
-        info["error"] = "not well-formed XML: %s" % e
+    root = _xml(data, info, "")
+    if root is None:
         return info
     system_net = root.find("system.net") if root.tag == "configuration" else None
     info["system_net_present"] = system_net is not None

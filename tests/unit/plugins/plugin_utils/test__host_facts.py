@@ -88,6 +88,14 @@ def test_unreadable_trust_settings_is_reported_not_fatal():
     assert r["state"] == "missing" and "not well-formed" in r["trust_settings_error"]
 
 
+@pytest.mark.parametrize("read, label", [(_host_facts.read_trust_settings, "TrustSettings.xml is "),
+                                         (_host_facts.default_proxy_config, "")])
+def test_xml_files_absent_or_broken(read, label):
+    assert read(None)["exists"] is False and read(None)["error"] is None
+    broken = read(b"<configuration>")
+    assert broken["exists"] is True and broken["error"].startswith(label + "not well-formed XML: ")
+
+
 def test_connector_layout_paths_versions_and_uninstall_entries():
     c = decode("registered-machine-store")["connector"]
     assert c["installed"] and c["layout"] == "new" and c["version"] == "1.5.4522.0"
