@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 # The argument spec of these options is AUTH_ARGSPEC in plugins/module_utils/_auth.py; change both together.
-# Every task that takes them signs in on the controller, in its action plugin: hence the attributes below.
+# Every task that takes them signs in on the controller, in its action plugin: hence the attributes below, whose
+# descriptions every module of this collection that signs in shares (so none names ansible-core's attribute fragments).
 
 
 class ModuleDocFragment:
@@ -151,11 +152,21 @@ options:
     type: str
 attributes:
   action:
+    description: Whether an action plugin on the controller handles the task, before or instead of a module.
     support: full
   async:
+    description: Whether the task can run in the background with the C(async) keyword.
     support: none
   bypass_host_loop:
+    description: Whether the task runs once for the whole play instead of once for each host.
     support: none
+  check_mode:
+    description: Whether the task honours check mode (C(--check)), and how.
+  diff_mode:
+    description: Whether the task shows what it changes with C(--diff).
+  platform:
+    description: The systems the task can act on.
+    support: N/A
 requirements:
   - msal (Python library, on the controller)
   - cryptography (Python library, on the controller; installed with msal)

@@ -2,11 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The attributes and notes every Graph module shares: they run on the controller through an action plugin
 that signs in there (plugins/plugin_utils/_graph_action.py). The flow attributes of signing in come with
-the graph_auth fragment; check_mode and diff_mode with READ_ONLY or WRITES below.
-
-ansible-core lets a module name fragments but not a fragment name another, and ansible-test wants each
-fragment a plain string, so a Graph module also names ansible-core's action_common_attributes fragments
-(their descriptions of these attributes)."""
+the graph_auth fragment, with the attributes' descriptions; check_mode and diff_mode with READ_ONLY or WRITES below."""
 
 from __future__ import annotations
 
@@ -18,6 +14,8 @@ attributes:
   action:
     details: The action plugin signs in on the controller and hands the module a token.
   action_group:
+    description: The C(module_defaults) groups the module belongs to.
+    support: N/A
     membership:
       - entra.app_proxy.graph
   platform:

@@ -184,9 +184,6 @@ extends_documentation_fragment:
   - entra.app_proxy.graph_auth
   - entra.app_proxy.graph_module
   - entra.app_proxy.graph_module.writes
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.flow
-  - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   diff_mode:
     details: The diff shows URLs, settings, single sign-on, group, certificate thumbprint and assignments; never a

@@ -37,9 +37,6 @@ extends_documentation_fragment:
   - entra.app_proxy.graph_auth
   - entra.app_proxy.graph_module
   - entra.app_proxy.graph_module.read_only
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.flow
-  - ansible.builtin.action_common_attributes.actiongroups
 seealso:
   - module: entra.app_proxy.application
 author:

@@ -46,9 +46,6 @@ extends_documentation_fragment:
   - entra.app_proxy.graph_auth
   - entra.app_proxy.graph_module
   - entra.app_proxy.graph_module.writes
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.flow
-  - ansible.builtin.action_common_attributes.actiongroups
 notes:
   - Connector groups are a beta Graph API; Microsoft does not support beta APIs in production.
 seealso:

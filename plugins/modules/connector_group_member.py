@@ -47,9 +47,6 @@ extends_documentation_fragment:
   - entra.app_proxy.graph_auth
   - entra.app_proxy.graph_module
   - entra.app_proxy.graph_module.writes
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.flow
-  - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   diff_mode:
     details: Shows the group of each connector before and after.

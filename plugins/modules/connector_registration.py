@@ -58,8 +58,6 @@ options:
     required: true
 extends_documentation_fragment:
   - entra.app_proxy.graph_auth
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.flow
 attributes:
   become:
     description: Is usable alongside become keywords.

@@ -32,8 +32,6 @@ options:
     default: [graph]
 extends_documentation_fragment:
   - entra.app_proxy.graph_auth
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.flow
 attributes:
   check_mode:
     support: full
