@@ -7,13 +7,11 @@ Documentation: readiness.yml, fleet_readiness.yml and readiness_lines.yml beside
 
 from __future__ import annotations
 
-from ..plugin_utils._readiness import fleet_readiness, readiness, readiness_lines
+from ..plugin_utils._deferred import deferred
 
 
 class FilterModule:
     def filters(self):
-        return {
-            "fleet_readiness": fleet_readiness,
-            "readiness": readiness,
-            "readiness_lines": readiness_lines,
-        }
+        # The rules are imported only when a filter is called (plugin_utils/_deferred.py says why).
+        return {name: deferred(__package__, "..plugin_utils._readiness", name)
+                for name in ("fleet_readiness", "readiness", "readiness_lines")}
