@@ -9,7 +9,7 @@ The matching rule is the one the Graph modules use (module_utils/_connector_matc
 from __future__ import annotations
 
 from ..module_utils._connector_match import connector_for_host, index_by_machine_name
-from ..plugin_utils._deferred import deferred
+from ..plugin_utils._verify import verify_groups, verify_host
 
 
 def connector_index(connectors):
@@ -25,7 +25,6 @@ class FilterModule:
         return {
             "connector_index": connector_index,
             "find_connector": find_connector,
-            # The checks are imported only when called (plugin_utils/_deferred.py says why).
-            "verify_groups": deferred(__package__, "..plugin_utils._verify", "verify_groups"),
-            "verify_host": deferred(__package__, "..plugin_utils._verify", "verify_host"),
+            "verify_groups": verify_groups,
+            "verify_host": verify_host,
         }

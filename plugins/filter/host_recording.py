@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ..plugin_utils._deferred import deferred
-
-# Imported only when the filter is called (plugin_utils/_deferred.py says why).
-recording = deferred(__package__, "..plugin_utils._host_facts", "recording")
+from ..plugin_utils._host_facts import recording
 
 
 def host_recording(raw):

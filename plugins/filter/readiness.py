@@ -7,11 +7,13 @@ Documentation: readiness.yml, fleet_readiness.yml and readiness_lines.yml beside
 
 from __future__ import annotations
 
-from ..plugin_utils._deferred import deferred
+from ..plugin_utils._readiness import fleet_readiness, readiness, readiness_lines
 
 
 class FilterModule:
     def filters(self):
-        # The rules are imported only when a filter is called (plugin_utils/_deferred.py says why).
-        return {name: deferred(__package__, "..plugin_utils._readiness", name)
-                for name in ("fleet_readiness", "readiness", "readiness_lines")}
+        return {
+            "fleet_readiness": fleet_readiness,
+            "readiness": readiness,
+            "readiness_lines": readiness_lines,
+        }
