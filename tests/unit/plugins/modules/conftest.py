@@ -62,23 +62,23 @@ class FakeGraph:
         return self.groups[self.member_of[connector["id"]]]
 
     # GraphClient API
-    def _missing(self, what):
-        return EntraGraphError(404, "Request_ResourceNotFound", "%s was not found" % what)
-
     def _read(self, kind, key=None):
         if (kind, key) not in self._seen:
             self._seen.add((kind, key))
             self.reads.append(kind)
+
+    def _get(self, kind, table, key):
+        self._read(kind, key)
+        if key not in table:
+            raise EntraGraphError(404, "Request_ResourceNotFound", "%s was not found" % key)
+        return table[key]
 
     def list_connectors(self):
         self._read("connectors")
         return list(self.connectors.values())
 
     def get_connector(self, cid):
-        self._read("connector", cid)
-        if cid not in self.connectors:
-            raise self._missing(cid)
-        return self.connectors[cid]
+        return self._get("connector", self.connectors, cid)
 
     def connector_group_of(self, cid):
         self._read("memberOf", cid)
@@ -89,10 +89,7 @@ class FakeGraph:
         return list(self.groups.values())
 
     def get_group(self, gid):
-        self._read("group", gid)
-        if gid not in self.groups:
-            raise self._missing(gid)
-        return self.groups[gid]
+        return self._get("group", self.groups, gid)
 
     def list_group_members(self, gid):
         self._read("members", gid)
