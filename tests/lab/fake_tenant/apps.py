@@ -31,7 +31,8 @@ import ipaddress
 import uuid
 from urllib.parse import urlsplit
 
-from .graph import _apply_filter, _check_id, _fail, _get, _group_out, _page, _ref_id, graph_call
+from .graph import (_apply_filter, _check_id, _fail, _get, _group_out, _page, _ref_id, graph_call, json_object,
+                    list_handler)
 from .model import new_id, public, utc_iso
 from .server import Response
 
@@ -245,13 +246,7 @@ def _certificate_metadata(req, key_credential, password_credential) -> dict:
 
 # ----------------------------------------------------------------- handlers
 def _body(req) -> dict:
-    try:
-        body = req.json()
-    except ValueError:
-        _fail(req, 400, "BadRequest", "Unable to read JSON request payload.")
-    if not isinstance(body, dict):
-        _fail(req, 400, "BadRequest", "The request body must be a JSON object.")
-    return body
+    return json_object(req, "a JSON object")
 
 
 @graph_call
@@ -478,10 +473,7 @@ def _sp(req, tenant) -> dict:
     return _get(req, _sps(tenant), req.params["id"])
 
 
-@graph_call
-def list_service_principals(server, req):
-    items = [public(s) for s in _sps(server.tenant).values()]
-    return _page(server, req, items, "servicePrincipals")
+list_service_principals = list_handler("service_principals", public, "servicePrincipals")
 
 
 @graph_call

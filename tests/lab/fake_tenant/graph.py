@@ -152,12 +152,24 @@ def _page(server, req, items: list[dict], context: str) -> Response:
     return Response(200, body)
 
 
-def _ref_id(req, kind: str) -> str:
-    """The id at the end of an @odata.id reference to a connector or connectorGroup."""
+def _request_json(req):
     try:
-        body = req.json()
+        return req.json()
     except ValueError:
         _fail(req, 400, "BadRequest", "Unable to read JSON request payload.")
+
+
+def json_object(req, what: str) -> dict:
+    """The request's body, which must be a JSON object (``what`` names it in the error)."""
+    body = _request_json(req)
+    if not isinstance(body, dict):
+        _fail(req, 400, "BadRequest", "The request body must be %s." % what)
+    return body
+
+
+def _ref_id(req, kind: str) -> str:
+    """The id at the end of an @odata.id reference to a connector or connectorGroup."""
+    body = _request_json(req)
     ref = body.get("@odata.id") if isinstance(body, dict) else None
     if not isinstance(ref, str) or not ref:
         _fail(req, 400, "BadRequest", "The request body must contain an '@odata.id' reference.")
@@ -188,16 +200,26 @@ def graph_call(handler):
     return call
 
 
+def list_handler(table: str, out, context: str):
+    """GET of a whole collection: every object of the tenant's ``table``, as ``out`` shows it, paged."""
+    @graph_call
+    def handler(server, req):
+        return _page(server, req, [out(x) for x in getattr(server.tenant, table).values()], context)
+    return handler
+
+
+def get_handler(table: str, out):
+    """GET of one object of the tenant's ``table`` by the id in the URL."""
+    @graph_call
+    def handler(server, req):
+        return Response(200, out(_get(req, getattr(server.tenant, table), req.params["id"])))
+    return handler
+
+
 # ----- connectors
-@graph_call
-def list_connectors(server, req):
-    items = [_connector_out(c) for c in server.tenant.connectors.values()]
-    return _page(server, req, items, "onPremisesPublishingProfiles('applicationProxy')/connectors")
-
-
-@graph_call
-def get_connector(server, req):
-    return Response(200, _connector_out(_get(req, server.tenant.connectors, req.params["id"])))
+PROFILE = "onPremisesPublishingProfiles('applicationProxy')"
+list_connectors = list_handler("connectors", _connector_out, PROFILE + "/connectors")
+get_connector = get_handler("connectors", _connector_out)
 
 
 @graph_call
@@ -224,24 +246,12 @@ def connector_add_member_of(server, req):
 
 
 # ----- connector groups
-@graph_call
-def list_groups(server, req):
-    items = [_group_out(g) for g in server.tenant.groups.values()]
-    return _page(server, req, items, "onPremisesPublishingProfiles('applicationProxy')/connectorGroups")
-
-
-@graph_call
-def get_group(server, req):
-    return Response(200, _group_out(_get(req, server.tenant.groups, req.params["id"])))
+list_groups = list_handler("groups", _group_out, PROFILE + "/connectorGroups")
+get_group = get_handler("groups", _group_out)
 
 
 def _group_body(req) -> dict:
-    try:
-        body = req.json()
-    except ValueError:
-        _fail(req, 400, "BadRequest", "Unable to read JSON request payload.")
-    if not isinstance(body, dict):
-        _fail(req, 400, "BadRequest", "The request body must be a connectorGroup object.")
+    body = json_object(req, "a connectorGroup object")
     for key in body:
         if key not in GROUP_FIELDS and not key.startswith("@odata."):
             _fail(req, 400, "BadRequest",
