@@ -124,19 +124,18 @@ def endpoints(server, req):
     return Response(200, {"endpoints": sorted(ROUTE_KEYS)})
 
 
-# One category for the whole admin API: neither counted nor open to faults (server.py).
-ROUTES = [(method, path, handler, "admin") for method, path, handler in (
-    ("GET", "/_admin/state", state),
-    ("GET", "/_admin/info", info),
-    ("GET", "/_admin/endpoints", endpoints),
-    ("POST", "/_admin/reset", reset),
-    ("POST", "/_admin/seed", seed),
-    ("POST", "/_admin/connectors/{id}/status", connector_status),
-    ("POST", "/_admin/devicecode/approve", devicecode_approve),
-    ("POST", "/_admin/tokens/expire", tokens_expire),
-    ("GET", "/_admin/counts", counts),
-    ("POST", "/_admin/counts/reset", counts_reset),
-    ("GET", "/_admin/faults", faults_list),
-    ("POST", "/_admin/faults", faults_add),
-    ("DELETE", "/_admin/faults", faults_clear),
-)]
+ROUTES = [
+    ("GET", "/_admin/state", state, "admin"),
+    ("GET", "/_admin/info", info, "admin"),
+    ("GET", "/_admin/endpoints", endpoints, "admin"),
+    ("POST", "/_admin/reset", reset, "admin"),
+    ("POST", "/_admin/seed", seed, "admin"),
+    ("POST", "/_admin/connectors/{id}/status", connector_status, "admin"),
+    ("POST", "/_admin/devicecode/approve", devicecode_approve, "admin"),
+    ("POST", "/_admin/tokens/expire", tokens_expire, "admin"),
+    ("GET", "/_admin/counts", counts, "admin"),
+    ("POST", "/_admin/counts/reset", counts_reset, "admin"),
+    ("GET", "/_admin/faults", faults_list, "admin"),
+    ("POST", "/_admin/faults", faults_add, "admin"),
+    ("DELETE", "/_admin/faults", faults_clear, "admin"),
+]
