@@ -99,31 +99,31 @@ class FakeGraph:
         self._read("applications", gid)
         return list(self.applications[gid])
 
+    def _write(self, *record):
+        self._seen.clear()
+        self.writes.append(record)
+
     def _busy(self, gid):
         return self.list_group_members(gid) or self.applications[gid]
 
     def create_group(self, name, region=None):
-        self._seen.clear()
-        self.writes.append(("create", name, region))
+        self._write("create", name, region)
         return dict(self.add_group(name, region))
 
     def update_group(self, gid, **fields):
-        self._seen.clear()
-        self.writes.append(("update", gid, fields))
+        self._write("update", gid, fields)
         if "region" in fields and self._busy(gid):
             raise EntraGraphError(400, "BadRequest", "region can only be set on an empty group")
         self.groups[gid].update(fields)
 
     def delete_group(self, gid):
-        self._seen.clear()
-        self.writes.append(("delete", gid))
+        self._write("delete", gid)
         if self.groups[gid]["isDefault"] or self._busy(gid):
             raise EntraGraphError(400, "BadRequest", "group is not empty or is the default")
         del self.groups[gid]
 
     def add_connector_to_group(self, cid, gid):
-        self._seen.clear()
-        self.writes.append(("move", cid, gid))
+        self._write("move", cid, gid)
         self.member_of[cid] = gid
 
 
