@@ -10,6 +10,7 @@
 2. ``fake_identity``: an in-process fake of the Microsoft identity platform for MSAL, reached through
    MSAL's ``http_client`` hook, and ``fake_identity_https``: the same fake served over HTTPS on 127.0.0.1
    with its own CA, for tests that need separate processes.
+3. tests/unit/plugins on sys.path, for the helper modules the tests share (auth_testlib, action_testlib).
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ def install_collection_loader():
 
 
 install_collection_loader()
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins"))
 
 
 # ---------------------------------------------------------------------------------------------------

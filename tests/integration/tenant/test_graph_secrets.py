@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from fake_tenant.pytest_plugin import password_token
+from fake_tenant import password_token
 
 # device codes are approved (as the admin) one second after they are issued
 TENANT_OPTIONS = {"device_code_auto_approve_after": 1}

@@ -20,9 +20,9 @@ has ``trust_env = False`` (MSAL: pass such a session as ``http_client``).
 """
 from __future__ import annotations
 
-from .client import AdminClient, AdminError
+from .client import AdminClient, AdminError, password_token
 from .model import (APP_ADMIN_ROLE, AZURE_CLI_APP_ID, CONNECTOR_APP_ID, DEFAULT_REGISTRATION_SCOPE, Options)
 from .server import FakeTenant, start_tenant
 
 __all__ = ["APP_ADMIN_ROLE", "AZURE_CLI_APP_ID", "AdminClient", "AdminError", "CONNECTOR_APP_ID",
-           "DEFAULT_REGISTRATION_SCOPE", "FakeTenant", "Options", "start_tenant"]
+           "DEFAULT_REGISTRATION_SCOPE", "FakeTenant", "Options", "password_token", "start_tenant"]

@@ -31,7 +31,8 @@ import ipaddress
 import uuid
 from urllib.parse import urlsplit
 
-from .graph import _apply_filter, _check_id, _fail, _get, _page, _ref_id, authorize
+from .graph import (_apply_filter, _check_id, _fail, _get, _group_out, _page, _ref_id, graph_call, json_object,
+                    list_handler)
 from .model import new_id, public, utc_iso
 from .server import Response
 
@@ -245,24 +246,18 @@ def _certificate_metadata(req, key_credential, password_credential) -> dict:
 
 # ----------------------------------------------------------------- handlers
 def _body(req) -> dict:
-    try:
-        body = req.json()
-    except ValueError:
-        _fail(req, 400, "BadRequest", "Unable to read JSON request payload.")
-    if not isinstance(body, dict):
-        _fail(req, 400, "BadRequest", "The request body must be a JSON object.")
-    return body
+    return json_object(req, "a JSON object")
 
 
+@graph_call
 def list_templates(server, req):
-    authorize(server, req)
     items = [{"id": ON_PREMISES_TEMPLATE_ID, "displayName": "Custom", "categories": [],
               "supportedProvisioningTypes": [], "supportedSingleSignOnModes": ["password", "saml", "notSupported"]}]
     return _page(server, req, items, "applicationTemplates")
 
 
+@graph_call
 def instantiate(server, req):
-    authorize(server, req)
     if req.params["id"].lower() != ON_PREMISES_TEMPLATE_ID:
         _fail(req, 404, "Request_ResourceNotFound", "Application template '%s' was not found." % req.params["id"])
     body = _body(req)
@@ -270,10 +265,9 @@ def instantiate(server, req):
     if not isinstance(name, str) or not name.strip():
         _fail(req, 400, "Request_BadRequest", "The property 'displayName' is required.")
     tenant = server.tenant
-    with tenant.lock:
-        application, sp = new_application(tenant, name)
-        out = {"@odata.context": "%s/v1.0/$metadata#microsoft.graph.applicationServicePrincipal" % server.base_url,
-               "application": application_out(tenant, application), "servicePrincipal": public(sp)}
+    application, sp = new_application(tenant, name)
+    out = {"@odata.context": "%s/v1.0/$metadata#microsoft.graph.applicationServicePrincipal" % server.base_url,
+           "application": application_out(tenant, application), "servicePrincipal": public(sp)}
     return Response(201, out)
 
 
@@ -288,20 +282,18 @@ def _app_for_read(tenant, application: dict, req) -> dict:
     return out
 
 
+@graph_call
 def list_applications(server, req):
-    authorize(server, req)
     tenant = server.tenant
-    with tenant.lock:
-        items = [_app_for_read(tenant, a, req) for a in tenant.applications.values()]
+    items = [_app_for_read(tenant, a, req) for a in tenant.applications.values()]
     return _page(server, req, items, "applications")
 
 
+@graph_call
 def get_application(server, req):
-    authorize(server, req)
     tenant = server.tenant
-    with tenant.lock:
-        application = _get(req, tenant.applications, req.params["id"])
-        out = _app_for_read(tenant, application, req)
+    application = _get(req, tenant.applications, req.params["id"])
+    out = _app_for_read(tenant, application, req)
     select = [s.strip() for s in req.query.get("$select", "").split(",") if s.strip()]
     if select:
         out = {k: v for k, v in out.items() if k in select or k == "id"}
@@ -391,93 +383,81 @@ def _sso(req, value, current: dict) -> dict:
     return merged
 
 
+@graph_call
 def update_application(server, req):
-    authorize(server, req)
     body = _body(req)
     tenant = server.tenant
     version = _version(req)
-    with tenant.lock:
-        application = _get(req, tenant.applications, req.params["id"])
-        for key in body:
-            if key == "onPremisesPublishing" and version == V1:
-                _fail(req, 400, "Request_BadRequest", "Invalid property 'onPremisesPublishing'.")
-            if key not in APP_WRITABLE:
-                _fail(req, 400, "Request_BadRequest",
-                      "Property '%s' does not exist or is read-only on type 'microsoft.graph.application'." % key)
-        staged = dict(application)
-        if "identifierUris" in body:
-            _check_identifier_uris(req, body["identifierUris"])
-            staged["identifierUris"] = list(body["identifierUris"])
-        if "web" in body:
-            web = body["web"]
-            if not isinstance(web, dict) or set(web) - {"homePageUrl", "redirectUris", "logoutUrl"}:
-                _fail(req, 400, "Request_BadRequest", "Invalid value specified for property 'web'.")
-            staged["web"] = dict(staged.get("web") or {}, **web)
-        for key in ("displayName", "tags", "notes"):
-            if key in body:
-                staged[key] = body[key]
-        if "onPremisesPublishing" in body:
-            staged["onPremisesPublishing"] = _merge_publishing(server, req, staged, body["onPremisesPublishing"])
-            if staged.get("_group") is None:
-                staged["_group"] = tenant.default_group_id
-        _case_clash(req, staged, staged.get("onPremisesPublishing"))
-        application.update(staged)
-        sp = sp_of(tenant, application)
-        if sp is not None and "displayName" in body:
-            sp["displayName"] = body["displayName"]
+    application = _get(req, tenant.applications, req.params["id"])
+    for key in body:
+        if key == "onPremisesPublishing" and version == V1:
+            _fail(req, 400, "Request_BadRequest", "Invalid property 'onPremisesPublishing'.")
+        if key not in APP_WRITABLE:
+            _fail(req, 400, "Request_BadRequest",
+                  "Property '%s' does not exist or is read-only on type 'microsoft.graph.application'." % key)
+    staged = dict(application)
+    if "identifierUris" in body:
+        _check_identifier_uris(req, body["identifierUris"])
+        staged["identifierUris"] = list(body["identifierUris"])
+    if "web" in body:
+        web = body["web"]
+        if not isinstance(web, dict) or set(web) - {"homePageUrl", "redirectUris", "logoutUrl"}:
+            _fail(req, 400, "Request_BadRequest", "Invalid value specified for property 'web'.")
+        staged["web"] = dict(staged.get("web") or {}, **web)
+    for key in ("displayName", "tags", "notes"):
+        if key in body:
+            staged[key] = body[key]
+    if "onPremisesPublishing" in body:
+        staged["onPremisesPublishing"] = _merge_publishing(server, req, staged, body["onPremisesPublishing"])
+        if staged.get("_group") is None:
+            staged["_group"] = tenant.default_group_id
+    _case_clash(req, staged, staged.get("onPremisesPublishing"))
+    application.update(staged)
+    sp = sp_of(tenant, application)
+    if sp is not None and "displayName" in body:
+        sp["displayName"] = body["displayName"]
     return Response(204)
 
 
+@graph_call
 def delete_application(server, req):
-    authorize(server, req)
     tenant = server.tenant
-    with tenant.lock:
-        application = _get(req, tenant.applications, req.params["id"])
-        sp = sp_of(tenant, application)
-        if sp is not None:
-            del _sps(tenant)[sp["id"]]
-        del tenant.applications[application["id"]]
+    application = _get(req, tenant.applications, req.params["id"])
+    sp = sp_of(tenant, application)
+    if sp is not None:
+        del _sps(tenant)[sp["id"]]
+    del tenant.applications[application["id"]]
     return Response(204)
 
 
-def _not_published(req, application_id):
-    _fail(req, 404, "Application_NotFound",
-          "Application '%s' not found or OnPremisesPublishing is not enabled for your tenant." % application_id)
+def _published(req, tenant) -> dict:
+    """The application of the URL; Graph answers Application_NotFound while it is not published."""
+    application = _get(req, tenant.applications, req.params["id"])
+    if application.get("onPremisesPublishing") is None:
+        _fail(req, 404, "Application_NotFound", "Application '%s' not found or OnPremisesPublishing is not enabled "
+                                                "for your tenant." % application["id"])
+    return application
 
 
+@graph_call
 def get_connector_group(server, req):
-    authorize(server, req)
-    tenant = server.tenant
-    with tenant.lock:
-        application = _get(req, tenant.applications, req.params["id"])
-        if application.get("onPremisesPublishing") is None:
-            _not_published(req, application["id"])
-        group = tenant.groups[application["_group"]]
-        return Response(200, {k: group[k] for k in ("id", "name", "connectorGroupType", "isDefault", "region")})
+    application = _published(req, server.tenant)
+    return Response(200, _group_out(server.tenant.groups[application["_group"]]))
 
 
+@graph_call
 def put_connector_group(server, req):
-    authorize(server, req)
-    tenant = server.tenant
     group_id = _ref_id(req, "connectorGroups")
-    with tenant.lock:
-        application = _get(req, tenant.applications, req.params["id"])
-        if application.get("onPremisesPublishing") is None:
-            _not_published(req, application["id"])
-        group = _get(req, tenant.groups, group_id)
-        application["_group"] = group["id"]
-        application["_explicit_group"] = True
+    application = _published(req, server.tenant)
+    application["_group"] = _get(req, server.tenant.groups, group_id)["id"]
+    application["_explicit_group"] = True
     return Response(204)
 
 
+@graph_call
 def delete_connector_group(server, req):
-    authorize(server, req)
-    tenant = server.tenant
-    with tenant.lock:
-        application = _get(req, tenant.applications, req.params["id"])
-        if application.get("onPremisesPublishing") is None:
-            _not_published(req, application["id"])
-        application["_group"] = tenant.default_group_id  # back to the Default group
+    application = _published(req, server.tenant)
+    application["_group"] = server.tenant.default_group_id  # back to the Default group
     return Response(204)
 
 
@@ -493,17 +473,12 @@ def _sp(req, tenant) -> dict:
     return _get(req, _sps(tenant), req.params["id"])
 
 
-def list_service_principals(server, req):
-    authorize(server, req)
-    with server.tenant.lock:
-        items = [public(s) for s in _sps(server.tenant).values()]
-    return _page(server, req, items, "servicePrincipals")
+list_service_principals = list_handler("service_principals", public, "servicePrincipals")
 
 
+@graph_call
 def get_service_principal(server, req):
-    authorize(server, req)
-    with server.tenant.lock:
-        return Response(200, public(_sp(req, server.tenant)))
+    return Response(200, public(_sp(req, server.tenant)))
 
 
 def _principal(tenant, principal_id: str):
@@ -516,65 +491,60 @@ def _principal(tenant, principal_id: str):
     return None, None
 
 
+@graph_call
 def list_assignments(server, req):
-    authorize(server, req)
-    with server.tenant.lock:
-        sp = _sp(req, server.tenant)
-        items = [dict(a) for a in sp["_assignments"].values()]
+    sp = _sp(req, server.tenant)
+    items = [dict(a) for a in sp["_assignments"].values()]
     return _page(server, req, items, "servicePrincipals('%s')/appRoleAssignedTo" % sp["id"])
 
 
+@graph_call
 def add_assignment(server, req):
-    authorize(server, req)
     body = _body(req)
     tenant = server.tenant
-    with tenant.lock:
-        sp = _sp(req, tenant)
-        for key in ("principalId", "resourceId", "appRoleId"):
-            if not isinstance(body.get(key), str):
-                _fail(req, 400, "Request_BadRequest", "The property '%s' is required." % key)
-        if body["resourceId"].lower() != sp["id"]:
-            _fail(req, 400, "Request_BadRequest", "resourceId must be the id of the service principal in the URL.")
-        kind, name = _principal(tenant, _check_id(req, body["principalId"]))
-        if kind is None:
-            _fail(req, 404, "Request_ResourceNotFound",
-                  "Resource '%s' does not exist or one of its queried reference-property objects are not present."
-                  % body["principalId"])
-        if body["appRoleId"] not in {r["id"] for r in sp["appRoles"]}:
-            _fail(req, 400, "Request_BadRequest", "Permission being assigned was not found on application '%s'."
-                  % sp["appId"])
-        for existing in sp["_assignments"].values():
-            if existing["principalId"] == body["principalId"].lower() and existing["appRoleId"] == body["appRoleId"]:
-                _fail(req, 409, "Request_BadRequest", "Permission being assigned already exists on the object.")
-        assignment_id = base64.urlsafe_b64encode(hashlib.sha256(uuid.uuid4().bytes).digest()[:32]).decode().rstrip("=")
-        assignment = {"id": assignment_id, "appRoleId": body["appRoleId"], "principalId": body["principalId"].lower(),
-                      "principalType": kind, "principalDisplayName": name, "resourceId": sp["id"],
-                      "resourceDisplayName": sp["displayName"], "createdDateTime": utc_iso(), "deletedDateTime": None}
-        sp["_assignments"][assignment_id] = assignment
+    sp = _sp(req, tenant)
+    for key in ("principalId", "resourceId", "appRoleId"):
+        if not isinstance(body.get(key), str):
+            _fail(req, 400, "Request_BadRequest", "The property '%s' is required." % key)
+    if body["resourceId"].lower() != sp["id"]:
+        _fail(req, 400, "Request_BadRequest", "resourceId must be the id of the service principal in the URL.")
+    kind, name = _principal(tenant, _check_id(req, body["principalId"]))
+    if kind is None:
+        _fail(req, 404, "Request_ResourceNotFound",
+              "Resource '%s' does not exist or one of its queried reference-property objects are not present."
+              % body["principalId"])
+    if body["appRoleId"] not in {r["id"] for r in sp["appRoles"]}:
+        _fail(req, 400, "Request_BadRequest", "Permission being assigned was not found on application '%s'."
+              % sp["appId"])
+    for existing in sp["_assignments"].values():
+        if existing["principalId"] == body["principalId"].lower() and existing["appRoleId"] == body["appRoleId"]:
+            _fail(req, 409, "Request_BadRequest", "Permission being assigned already exists on the object.")
+    assignment_id = base64.urlsafe_b64encode(hashlib.sha256(uuid.uuid4().bytes).digest()[:32]).decode().rstrip("=")
+    assignment = {"id": assignment_id, "appRoleId": body["appRoleId"], "principalId": body["principalId"].lower(),
+                  "principalType": kind, "principalDisplayName": name, "resourceId": sp["id"],
+                  "resourceDisplayName": sp["displayName"], "createdDateTime": utc_iso(), "deletedDateTime": None}
+    sp["_assignments"][assignment_id] = assignment
     return Response(201, dict(assignment))
 
 
+@graph_call
 def delete_assignment(server, req):
-    authorize(server, req)
     tenant = server.tenant
-    with tenant.lock:
-        sp = _sp(req, tenant)
-        if req.params["assignment"] not in sp["_assignments"]:
-            _fail(req, 404, "Request_ResourceNotFound", "Resource '%s' does not exist." % req.params["assignment"])
-        del sp["_assignments"][req.params["assignment"]]
+    sp = _sp(req, tenant)
+    if req.params["assignment"] not in sp["_assignments"]:
+        _fail(req, 404, "Request_ResourceNotFound", "Resource '%s' does not exist." % req.params["assignment"])
+    del sp["_assignments"][req.params["assignment"]]
     return Response(204)
 
 
+@graph_call
 def list_domains(server, req):
-    authorize(server, req)
-    with server.tenant.lock:
-        return _page(server, req, domains(server.tenant), "domains")
+    return _page(server, req, domains(server.tenant), "domains")
 
 
+@graph_call
 def list_directory_groups(server, req):
-    authorize(server, req)
-    with server.tenant.lock:
-        items = [dict(g) for g in server.tenant.directory_groups.values()]
+    items = [dict(g) for g in server.tenant.directory_groups.values()]
     return _page(server, req, _apply_filter(req, items), "groups")
 
 

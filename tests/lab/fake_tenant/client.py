@@ -1,5 +1,7 @@
-"""A small client for the fake tenant's admin API (used by tests and the lab)."""
+"""A small client for the fake tenant's admin API, and a token without MSAL (used by tests and the lab)."""
 from __future__ import annotations
+
+from .model import AZURE_CLI_APP_ID
 
 
 class AdminError(RuntimeError):
@@ -75,3 +77,17 @@ class AdminClient:
 
     def endpoints(self) -> list:
         return self._call("GET", "/endpoints")["endpoints"]
+
+
+def password_token(tenant, user: str = "admin", scope: str | None = None, client_id: str = AZURE_CLI_APP_ID) -> str:
+    """An access token from the fake's token endpoint (ROPC), without MSAL."""
+    account = tenant.users[user]
+    resp = tenant.session().post(
+        "%s/oauth2/v2.0/token" % tenant.authority,
+        data={"grant_type": "password", "client_id": client_id, "username": account["username"],
+              "password": account["password"], "scope": scope or tenant.graph_endpoint + "/.default"},
+        timeout=30)
+    body = resp.json()
+    if "access_token" not in body:
+        raise AssertionError("token request failed: %s" % body.get("error_description", body))
+    return body["access_token"]

@@ -9,6 +9,7 @@ connectors; delegated tokens of an Application Administrator only.
 from __future__ import annotations
 
 import base64
+import functools
 import re
 import uuid
 from urllib.parse import quote, urlencode
@@ -151,12 +152,24 @@ def _page(server, req, items: list[dict], context: str) -> Response:
     return Response(200, body)
 
 
-def _ref_id(req, kind: str) -> str:
-    """The id at the end of an @odata.id reference to a connector or connectorGroup."""
+def _request_json(req):
     try:
-        body = req.json()
+        return req.json()
     except ValueError:
         _fail(req, 400, "BadRequest", "Unable to read JSON request payload.")
+
+
+def json_object(req, what: str) -> dict:
+    """The request's body, which must be a JSON object (``what`` names it in the error)."""
+    body = _request_json(req)
+    if not isinstance(body, dict):
+        _fail(req, 400, "BadRequest", "The request body must be %s." % what)
+    return body
+
+
+def _ref_id(req, kind: str) -> str:
+    """The id at the end of an @odata.id reference to a connector or connectorGroup."""
+    body = _request_json(req)
     ref = body.get("@odata.id") if isinstance(body, dict) else None
     if not isinstance(ref, str) or not ref:
         _fail(req, 400, "BadRequest", "The request body must contain an '@odata.id' reference.")
@@ -176,68 +189,69 @@ def _get(req, table: dict, object_id: str) -> dict:
     return table[object_id]
 
 
+def graph_call(handler):
+    """The frame of every Graph handler: the caller is authorized first, then the handler runs under the
+    tenant's lock."""
+    @functools.wraps(handler)
+    def call(server, req):
+        authorize(server, req)
+        with server.tenant.lock:
+            return handler(server, req)
+    return call
+
+
+def list_handler(table: str, out, context: str):
+    """GET of a whole collection: every object of the tenant's ``table``, as ``out`` shows it, paged."""
+    @graph_call
+    def handler(server, req):
+        return _page(server, req, [out(x) for x in getattr(server.tenant, table).values()], context)
+    return handler
+
+
+def get_handler(table: str, out):
+    """GET of one object of the tenant's ``table`` by the id in the URL."""
+    @graph_call
+    def handler(server, req):
+        return Response(200, out(_get(req, getattr(server.tenant, table), req.params["id"])))
+    return handler
+
+
 # ----- connectors
-def list_connectors(server, req):
-    authorize(server, req)
-    with server.tenant.lock:
-        items = [_connector_out(c) for c in server.tenant.connectors.values()]
-    return _page(server, req, items, "onPremisesPublishingProfiles('applicationProxy')/connectors")
+PROFILE = "onPremisesPublishingProfiles('applicationProxy')"
+list_connectors = list_handler("connectors", _connector_out, PROFILE + "/connectors")
+get_connector = get_handler("connectors", _connector_out)
 
 
-def get_connector(server, req):
-    authorize(server, req)
-    with server.tenant.lock:
-        return Response(200, _connector_out(_get(req, server.tenant.connectors, req.params["id"])))
-
-
+@graph_call
 def connector_member_of(server, req):
-    authorize(server, req)
-    tenant = server.tenant
-    with tenant.lock:
-        connector = _get(req, tenant.connectors, req.params["id"])
-        items = [_group_out(tenant.groups[connector["_group"]])]
-    return _page(server, req, items, "connectorGroups")
+    connector = _get(req, server.tenant.connectors, req.params["id"])
+    return _page(server, req, [_group_out(server.tenant.groups[connector["_group"]])], "connectorGroups")
 
 
 def _move(server, req, connector_id: str, group_id: str) -> Response:
     tenant = server.tenant
-    with tenant.lock:
-        connector = _get(req, tenant.connectors, connector_id)
-        group = _get(req, tenant.groups, group_id)
-        if connector["_group"] == group["id"]:
-            _fail(req, 400, "Request_BadRequest",
-                  "One or more added object references already exist for the following modified properties: "
-                  "'members'.")
-        connector["_group"] = group["id"]
+    connector = _get(req, tenant.connectors, connector_id)
+    group = _get(req, tenant.groups, group_id)
+    if connector["_group"] == group["id"]:
+        _fail(req, 400, "Request_BadRequest",
+              "One or more added object references already exist for the following modified properties: "
+              "'members'.")
+    connector["_group"] = group["id"]
     return Response(204)
 
 
+@graph_call
 def connector_add_member_of(server, req):
-    authorize(server, req)
     return _move(server, req, req.params["id"], _ref_id(req, "connectorGroups"))
 
 
 # ----- connector groups
-def list_groups(server, req):
-    authorize(server, req)
-    with server.tenant.lock:
-        items = [_group_out(g) for g in server.tenant.groups.values()]
-    return _page(server, req, items, "onPremisesPublishingProfiles('applicationProxy')/connectorGroups")
-
-
-def get_group(server, req):
-    authorize(server, req)
-    with server.tenant.lock:
-        return Response(200, _group_out(_get(req, server.tenant.groups, req.params["id"])))
+list_groups = list_handler("groups", _group_out, PROFILE + "/connectorGroups")
+get_group = get_handler("groups", _group_out)
 
 
 def _group_body(req) -> dict:
-    try:
-        body = req.json()
-    except ValueError:
-        _fail(req, 400, "BadRequest", "Unable to read JSON request payload.")
-    if not isinstance(body, dict):
-        _fail(req, 400, "BadRequest", "The request body must be a connectorGroup object.")
+    body = json_object(req, "a connectorGroup object")
     for key in body:
         if key not in GROUP_FIELDS and not key.startswith("@odata."):
             _fail(req, 400, "BadRequest",
@@ -253,70 +267,64 @@ def _group_body(req) -> dict:
     return body
 
 
+@graph_call
 def create_group(server, req):
-    authorize(server, req)
     body = _group_body(req)
     if "name" not in body:
         _fail(req, 400, "Request_BadRequest", "The property 'name' is required when creating a connectorGroup.")
-    with server.tenant.lock:
-        group = server.tenant.add_group(body["name"], body.get("region"))
+    group = server.tenant.add_group(body["name"], body.get("region"))
     out = _group_out(group)
     out["@odata.context"] = ("%s/beta/$metadata#onPremisesPublishingProfiles('applicationProxy')/connectorGroups/"
                              "$entity" % server.base_url)
     return Response(201, out, {"Location": "%s%s/connectorGroups/%s" % (server.base_url, GRAPH, group["id"])})
 
 
+def _busy(tenant, group: dict) -> bool:
+    return bool(tenant.group_members(group["id"]) or tenant.group_applications(group["id"]))
+
+
+@graph_call
 def update_group(server, req):
-    authorize(server, req)
     body = _group_body(req)
     tenant = server.tenant
-    with tenant.lock:
-        group = _get(req, tenant.groups, req.params["id"])
-        if "region" in body and body["region"] != group["region"]:
-            if tenant.group_members(group["id"]) or tenant.group_applications(group["id"]):
-                _fail(req, 400, "Request_BadRequest",
-                      "The region of a connector group can only be set when no connectors or applications are "
-                      "assigned to it.")
-        group.update({k: v for k, v in body.items() if k in GROUP_WRITABLE})
-        return Response(200, _group_out(group))
+    group = _get(req, tenant.groups, req.params["id"])
+    if "region" in body and body["region"] != group["region"] and _busy(tenant, group):
+        _fail(req, 400, "Request_BadRequest",
+              "The region of a connector group can only be set when no connectors or applications are "
+              "assigned to it.")
+    group.update({k: v for k, v in body.items() if k in GROUP_WRITABLE})
+    return Response(200, _group_out(group))
 
 
+@graph_call
 def delete_group(server, req):
-    authorize(server, req)
     tenant = server.tenant
-    with tenant.lock:
-        group = _get(req, tenant.groups, req.params["id"])
-        if group["isDefault"]:
-            _fail(req, 400, "Request_BadRequest", "The default connector group cannot be deleted.")
-        if tenant.group_members(group["id"]) or tenant.group_applications(group["id"]):
-            _fail(req, 400, "Request_BadRequest",
-                  "All connectors and applications must be removed from the connector group before a connector "
-                  "group can be deleted.")
-        del tenant.groups[group["id"]]
+    group = _get(req, tenant.groups, req.params["id"])
+    if group["isDefault"]:
+        _fail(req, 400, "Request_BadRequest", "The default connector group cannot be deleted.")
+    if _busy(tenant, group):
+        _fail(req, 400, "Request_BadRequest",
+              "All connectors and applications must be removed from the connector group before a connector "
+              "group can be deleted.")
+    del tenant.groups[group["id"]]
     return Response(204)
 
 
+@graph_call
 def group_members(server, req):
-    authorize(server, req)
-    tenant = server.tenant
-    with tenant.lock:
-        group = _get(req, tenant.groups, req.params["id"])
-        items = [_connector_out(c) for c in tenant.group_members(group["id"])]
-    return _page(server, req, items, "connectors")
+    group = _get(req, server.tenant.groups, req.params["id"])
+    return _page(server, req, [_connector_out(c) for c in server.tenant.group_members(group["id"])], "connectors")
 
 
+@graph_call
 def group_add_member(server, req):
-    authorize(server, req)
     return _move(server, req, _ref_id(req, "connectors"), req.params["id"])
 
 
+@graph_call
 def group_applications(server, req):
-    authorize(server, req)
-    tenant = server.tenant
-    with tenant.lock:
-        group = _get(req, tenant.groups, req.params["id"])
-        items = [_app_out(a) for a in tenant.group_applications(group["id"])]
-    return _page(server, req, items, "applications")
+    group = _get(req, server.tenant.groups, req.params["id"])
+    return _page(server, req, [_app_out(a) for a in server.tenant.group_applications(group["id"])], "applications")
 
 
 R, W = "graph_reads", "graph_writes"

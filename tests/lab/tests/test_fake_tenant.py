@@ -35,8 +35,21 @@ def public_app(tenant, client_id=AZURE_CLI_APP_ID, cache=None):
                                         http_client=tenant.session(), token_cache=cache)
 
 
+def confidential_app(tenant, credential):
+    return msal.ConfidentialClientApplication(tenant.app["client_id"], client_credential=credential,
+                                              authority=tenant.authority, instance_discovery=False,
+                                              http_client=tenant.session())
+
+
 def graph_scope(tenant):
     return [tenant.graph_endpoint + "/.default"]
+
+
+def admin_sign_in(app, tenant, scopes=None):
+    """The admin's password (ROPC) sign-in through ``app``, for the Graph scope unless ``scopes`` are given."""
+    admin = tenant.users["admin"]
+    return app.acquire_token_by_username_password(admin["username"], admin["password"],
+                                                  scopes=scopes or graph_scope(tenant))
 
 
 def graph_get(tenant, token, path="/connectorGroups"):
@@ -156,10 +169,8 @@ def test_unknown_client_is_refused(fake_tenant):
 
 # ----- password (ROPC), claims, refresh
 def test_password_flow_and_claims(fake_tenant):
-    app = public_app(fake_tenant)
     admin = fake_tenant.users["admin"]
-    result = app.acquire_token_by_username_password(admin["username"], admin["password"],
-                                                    scopes=graph_scope(fake_tenant))
+    result = admin_sign_in(public_app(fake_tenant), fake_tenant)
     assert "access_token" in result, result
     token = claims(result["access_token"])
     assert token["aud"] == fake_tenant.graph_endpoint
@@ -174,9 +185,8 @@ def test_password_flow_and_claims(fake_tenant):
 
 
 def test_graph_scope_by_microsoft_name(fake_tenant):
-    admin = fake_tenant.users["admin"]
-    result = public_app(fake_tenant).acquire_token_by_username_password(
-        admin["username"], admin["password"], scopes=["https://graph.microsoft.com/Directory.ReadWrite.All"])
+    result = admin_sign_in(public_app(fake_tenant), fake_tenant,
+                           scopes=["https://graph.microsoft.com/Directory.ReadWrite.All"])
     assert claims(result["access_token"])["aud"] == fake_tenant.graph_endpoint
     assert graph_get(fake_tenant, result["access_token"]).status_code == 200
 
@@ -193,18 +203,15 @@ def test_wrong_password(fake_tenant):
 
 
 def test_two_resources_in_one_request_are_refused(fake_tenant):
-    admin = fake_tenant.users["admin"]
-    result = public_app(fake_tenant).acquire_token_by_username_password(
-        admin["username"], admin["password"], scopes=graph_scope(fake_tenant) + [fake_tenant.registration_scope])
+    result = admin_sign_in(public_app(fake_tenant), fake_tenant,
+                           scopes=graph_scope(fake_tenant) + [fake_tenant.registration_scope])
     assert "AADSTS28000" in result["error_description"]
 
 
 def test_silent_refresh_after_server_side_expiry(fake_tenant):
     cache = msal.SerializableTokenCache()
     app = public_app(fake_tenant, cache=cache)
-    admin = fake_tenant.users["admin"]
-    first = app.acquire_token_by_username_password(admin["username"], admin["password"],
-                                                   scopes=graph_scope(fake_tenant))
+    first = admin_sign_in(app, fake_tenant)
     assert fake_tenant.admin.expire_tokens(user="admin") == 1
     stale = graph_get(fake_tenant, first["access_token"])
     assert stale.status_code == 401
@@ -213,7 +220,7 @@ def test_silent_refresh_after_server_side_expiry(fake_tenant):
     # A second run: a new MSAL app over the saved cache finds the account...
     again = public_app(fake_tenant, cache=msal.SerializableTokenCache())
     again.token_cache.deserialize(cache.serialize())
-    account = again.get_accounts(username=admin["username"])[0]
+    account = again.get_accounts(username=fake_tenant.users["admin"]["username"])[0]
     cached = again.acquire_token_silent(graph_scope(fake_tenant), account=account)
     assert cached["token_source"] == "cache"
     # ...and refreshes with the refresh token, which rotates.
@@ -229,8 +236,7 @@ def test_silent_refresh_after_server_side_expiry(fake_tenant):
 def test_short_token_lifetime_makes_msal_refresh_silently(fake_tenant_factory):
     tenant = fake_tenant_factory(token_lifetime=120)  # MSAL refreshes tokens within 5 minutes of expiry
     app = public_app(tenant)
-    admin = tenant.users["admin"]
-    app.acquire_token_by_username_password(admin["username"], admin["password"], scopes=graph_scope(tenant))
+    admin_sign_in(app, tenant)
     result = app.acquire_token_silent(graph_scope(tenant), account=app.get_accounts()[0])
     assert result["token_source"] == "identity_provider"
     assert tenant.admin.counts()["endpoints"]["POST /{tenant}/oauth2/v2.0/token"] == 2
@@ -238,8 +244,7 @@ def test_short_token_lifetime_makes_msal_refresh_silently(fake_tenant_factory):
 
 def test_revoked_refresh_token(fake_tenant):
     app = public_app(fake_tenant)
-    admin = fake_tenant.users["admin"]
-    app.acquire_token_by_username_password(admin["username"], admin["password"], scopes=graph_scope(fake_tenant))
+    admin_sign_in(app, fake_tenant)
     fake_tenant.admin.expire_tokens(kind="all")
     result = app.acquire_token_silent_with_error(graph_scope(fake_tenant), account=app.get_accounts()[0],
                                                  force_refresh=True)
@@ -249,18 +254,14 @@ def test_revoked_refresh_token(fake_tenant):
 
 # ----- confidential client
 def test_client_secret(fake_tenant):
-    app = msal.ConfidentialClientApplication(
-        fake_tenant.app["client_id"], client_credential=fake_tenant.app["client_secret"],
-        authority=fake_tenant.authority, instance_discovery=False, http_client=fake_tenant.session())
+    app = confidential_app(fake_tenant, fake_tenant.app["client_secret"])
     result = app.acquire_token_for_client(scopes=graph_scope(fake_tenant))
     assert "access_token" in result, result
     token = claims(result["access_token"])
     assert token["idtyp"] == "app" and "scp" not in token and token["roles"]
     assert token["appidacr"] == "1"
 
-    bad = msal.ConfidentialClientApplication(
-        fake_tenant.app["client_id"], client_credential="wrong", authority=fake_tenant.authority,
-        instance_discovery=False, http_client=fake_tenant.session())
+    bad = confidential_app(fake_tenant, "wrong")
     refused = bad.acquire_token_for_client(scopes=graph_scope(fake_tenant))
     assert refused["error"] == "invalid_client"
     assert "AADSTS7000215" in refused["error_description"]
@@ -271,9 +272,7 @@ def test_certificate(fake_tenant, mode):
     pem = Path(fake_tenant.app["certificate_path"]).read_text()
     credential = {"private_key": pem}
     credential[mode] = pem if mode == "public_certificate" else fake_tenant.app["certificate_thumbprint"]
-    app = msal.ConfidentialClientApplication(
-        fake_tenant.app["client_id"], client_credential=credential, authority=fake_tenant.authority,
-        instance_discovery=False, http_client=fake_tenant.session())
+    app = confidential_app(fake_tenant, credential)
     result = app.acquire_token_for_client(scopes=graph_scope(fake_tenant))
     assert "access_token" in result, result
     assert claims(result["access_token"])["appidacr"] == "2"
@@ -283,18 +282,14 @@ def test_certificate_of_another_key_is_refused(fake_tenant, tmp_path):
     trustme = pytest.importorskip("trustme")
     other = trustme.CA().issue_cert("other.example", key_type=trustme.KeyType.RSA)
     pem = (other.private_key_pem.bytes() + other.cert_chain_pems[0].bytes()).decode()
-    app = msal.ConfidentialClientApplication(
-        fake_tenant.app["client_id"], client_credential={"private_key": pem, "public_certificate": pem},
-        authority=fake_tenant.authority, instance_discovery=False, http_client=fake_tenant.session())
+    app = confidential_app(fake_tenant, {"private_key": pem, "public_certificate": pem})
     result = app.acquire_token_for_client(scopes=graph_scope(fake_tenant))
     assert result["error"] == "invalid_client"
     assert "AADSTS700027" in result["error_description"]
 
 
 def test_client_credentials_need_dot_default(fake_tenant):
-    app = msal.ConfidentialClientApplication(
-        fake_tenant.app["client_id"], client_credential=fake_tenant.app["client_secret"],
-        authority=fake_tenant.authority, instance_discovery=False, http_client=fake_tenant.session())
+    app = confidential_app(fake_tenant, fake_tenant.app["client_secret"])
     result = app.acquire_token_for_client(scopes=["https://graph.microsoft.com/Directory.ReadWrite.All"])
     assert "AADSTS1002012" in result["error_description"]
 
@@ -371,9 +366,7 @@ def test_cli_rejects_bad_arguments(tmp_path, capsys, bad, text):
 def test_other_port(fake_tenant_factory):
     tenant = fake_tenant_factory(port=0)
     assert tenant.base_url.rsplit(":", 1)[1] == str(tenant.server.port) != "443"
-    app = msal.ConfidentialClientApplication(
-        tenant.app["client_id"], client_credential=tenant.app["client_secret"], authority=tenant.authority,
-        instance_discovery=False, http_client=tenant.session())
+    app = confidential_app(tenant, tenant.app["client_secret"])
     assert "access_token" in app.acquire_token_for_client(scopes=graph_scope(tenant))
 
 

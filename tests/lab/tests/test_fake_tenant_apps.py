@@ -8,7 +8,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fake_tenant.pytest_plugin import password_token  # noqa: E402
+from fake_tenant import password_token  # noqa: E402
 
 pytest_plugins = ["fake_tenant.pytest_plugin"]
 

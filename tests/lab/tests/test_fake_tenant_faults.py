@@ -13,8 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 msal = pytest.importorskip("msal")
 
-from fake_tenant import AZURE_CLI_APP_ID, AdminError  # noqa: E402
-from fake_tenant.pytest_plugin import password_token  # noqa: E402
+from fake_tenant import AZURE_CLI_APP_ID, AdminError, password_token  # noqa: E402
 
 pytest_plugins = ["fake_tenant.pytest_plugin"]
 # The password (ROPC) flow is deprecated by MSAL for public clients; the fake still serves it.

@@ -73,29 +73,20 @@ COPY = """
       loop:
         - {text: new content, dest: 'C:\\Lab\\src.txt'}
         - {text: old content, dest: 'C:\\Lab\\dest.txt'}
-    - name: force=false keeps an existing dest
+    - name: In order, force=false keeps an existing dest, still creates a missing one; force=true (default) overwrites
       ansible.windows.win_copy:
         src: C:\\Lab\\src.txt
-        dest: C:\\Lab\\dest.txt
+        dest: "{{ item.dest }}"
         remote_src: true
-        force: false
-      register: r_keep
-    - name: force=false still creates a missing dest
-      ansible.windows.win_copy:
-        src: C:\\Lab\\src.txt
-        dest: C:\\Lab\\fresh.txt
-        remote_src: true
-        force: false
-      register: r_fresh
-    - name: force=true (default) overwrites a different dest
-      ansible.windows.win_copy:
-        src: C:\\Lab\\src.txt
-        dest: C:\\Lab\\dest.txt
-        remote_src: true
-      register: r_force
+        force: "{{ item.force | default(omit) }}"
+      loop:
+        - {case: keep, dest: 'C:\\Lab\\dest.txt', force: false}
+        - {case: fresh, dest: 'C:\\Lab\\fresh.txt', force: false}
+        - {case: force, dest: 'C:\\Lab\\dest.txt'}
+      register: r_copy
     - name: Keep the results
       ansible.builtin.copy:
-        content: "{{ {'keep': r_keep, 'fresh': r_fresh, 'force': r_force} | to_json }}"
+        content: "{{ dict(r_copy.results | map(attribute='item.case') | zip(r_copy.results)) | to_json }}"
         dest: "%(out)s"
       delegate_to: localhost
 """

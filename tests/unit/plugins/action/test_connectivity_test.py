@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-from unittest.mock import MagicMock
-
-from ansible.playbook.task import Task
-
 from ansible_collections.entra.app_proxy.plugins.action.connectivity_test import ActionModule
+
+from action_testlib import recording_action
 
 PROXY = "http://proxy.contoso.example:8080"
 INSPECTED = {"host": "login.microsoftonline.com", "port": 443, "tls": True, "dns_addresses": ["20.190.160.1"],
@@ -18,21 +16,7 @@ INSPECTED = {"host": "login.microsoftonline.com", "port": 443, "tls": True, "dns
 
 
 def make_action(args, module_result):
-    task = MagicMock(Task)
-    task.args = args
-    task.async_val = 0
-    task.check_mode = False
-    task.action = "entra.app_proxy.connectivity_test"
-    action = ActionModule(task, MagicMock(), MagicMock(check_mode=False), loader=None, templar=None, shared_loader_obj=None)
-    action._load_name = "entra.app_proxy.connectivity_test"
-    calls = []
-
-    def execute(module_name=None, module_args=None, task_vars=None, **kwargs):
-        calls.append((module_name, dict(module_args)))
-        return dict(module_result)
-
-    action._execute_module = execute
-    return action, calls
+    return recording_action(ActionModule, "entra.app_proxy.connectivity_test", args, module_result)
 
 
 def test_the_module_measures_and_the_action_decides():

@@ -12,10 +12,10 @@ from unittest.mock import MagicMock
 
 import pytest
 
-from ansible.playbook.task import Task
-
 from ansible_collections.entra.app_proxy.plugins.action.connector_registration import ActionModule
 from ansible_collections.entra.app_proxy.plugins.plugin_utils import _registration, _token_action
+
+from action_testlib import task_action
 
 TENANT_GUID = "11111111-2222-3333-4444-555555555555"
 PASSWORD = "Pa55-word-never-shown"
@@ -68,17 +68,7 @@ def broker(monkeypatch):
 
 
 def make_action(args, check_mode=False, diff=False):
-    task = MagicMock(Task)
-    task.args = args
-    task.async_val = 0
-    task.check_mode = check_mode
-    task.diff = diff
-    task.action = "entra.app_proxy.connector_registration"
-    play_context = MagicMock()
-    play_context.check_mode = check_mode
-    action = ActionModule(task, MagicMock(), play_context, loader=None, templar=None, shared_loader_obj=None)
-    action._load_name = "entra.app_proxy.connector_registration"  # set by the plugin loader in a real run
-    return action
+    return task_action(ActionModule, "entra.app_proxy.connector_registration", args, check_mode, diff)
 
 
 def powershell_returning(result):

@@ -9,10 +9,10 @@ from unittest.mock import MagicMock
 
 import pytest
 
-from ansible.playbook.task import Task
-
 from ansible_collections.entra.app_proxy.plugins.action.connector_group import ActionModule
 from ansible_collections.entra.app_proxy.plugins.plugin_utils import _token_action
+
+from action_testlib import task_action
 
 TENANT = "contoso.onmicrosoft.com"
 PASSWORD = "Pa55-word-never-shown"
@@ -45,15 +45,11 @@ def broker(monkeypatch):
 
 
 def make_action(args, shell_family="sh"):
-    task = MagicMock(Task)
-    task.args = args
-    task.async_val = 0
-    task.check_mode = False
-    task.action = "entra.app_proxy.connector_group"
-    task.get_name.return_value = "manage group"
     connection = MagicMock()
     connection._shell.SHELL_FAMILY = shell_family
-    return ActionModule(task, connection, MagicMock(), loader=None, templar=None, shared_loader_obj=None)
+    action = task_action(ActionModule, "entra.app_proxy.connector_group", args, connection=connection)
+    action._task.get_name.return_value = "manage group"
+    return action
 
 
 def module_returning(*results):

@@ -5,33 +5,18 @@ from __future__ import annotations
 
 import json
 import pathlib
-from unittest.mock import MagicMock
 
 import pytest
 
-from ansible.playbook.task import Task
-
 from ansible_collections.entra.app_proxy.plugins.action.server_info import ActionModule, normalize_since
+
+from action_testlib import recording_action
 
 FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "hosts"
 
 
 def make_action(args, module_result):
-    task = MagicMock(Task)
-    task.args = args
-    task.async_val = 0
-    task.check_mode = False
-    task.action = "entra.app_proxy.server_info"
-    action = ActionModule(task, MagicMock(), MagicMock(check_mode=False), loader=None, templar=None, shared_loader_obj=None)
-    action._load_name = "entra.app_proxy.server_info"
-    calls = []
-
-    def execute(module_name=None, module_args=None, task_vars=None, **kwargs):
-        calls.append((module_name, dict(module_args)))
-        return dict(module_result)
-
-    action._execute_module = execute
-    return action, calls
+    return recording_action(ActionModule, "entra.app_proxy.server_info", args, module_result)
 
 
 def test_decodes_the_module_raw_facts_and_keeps_them():

@@ -62,23 +62,23 @@ class FakeGraph:
         return self.groups[self.member_of[connector["id"]]]
 
     # GraphClient API
-    def _missing(self, what):
-        return EntraGraphError(404, "Request_ResourceNotFound", "%s was not found" % what)
-
     def _read(self, kind, key=None):
         if (kind, key) not in self._seen:
             self._seen.add((kind, key))
             self.reads.append(kind)
+
+    def _get(self, kind, table, key):
+        self._read(kind, key)
+        if key not in table:
+            raise EntraGraphError(404, "Request_ResourceNotFound", "%s was not found" % key)
+        return table[key]
 
     def list_connectors(self):
         self._read("connectors")
         return list(self.connectors.values())
 
     def get_connector(self, cid):
-        self._read("connector", cid)
-        if cid not in self.connectors:
-            raise self._missing(cid)
-        return self.connectors[cid]
+        return self._get("connector", self.connectors, cid)
 
     def connector_group_of(self, cid):
         self._read("memberOf", cid)
@@ -89,10 +89,7 @@ class FakeGraph:
         return list(self.groups.values())
 
     def get_group(self, gid):
-        self._read("group", gid)
-        if gid not in self.groups:
-            raise self._missing(gid)
-        return self.groups[gid]
+        return self._get("group", self.groups, gid)
 
     def list_group_members(self, gid):
         self._read("members", gid)
@@ -102,31 +99,31 @@ class FakeGraph:
         self._read("applications", gid)
         return list(self.applications[gid])
 
+    def _write(self, *record):
+        self._seen.clear()
+        self.writes.append(record)
+
     def _busy(self, gid):
         return self.list_group_members(gid) or self.applications[gid]
 
     def create_group(self, name, region=None):
-        self._seen.clear()
-        self.writes.append(("create", name, region))
+        self._write("create", name, region)
         return dict(self.add_group(name, region))
 
     def update_group(self, gid, **fields):
-        self._seen.clear()
-        self.writes.append(("update", gid, fields))
+        self._write("update", gid, fields)
         if "region" in fields and self._busy(gid):
             raise EntraGraphError(400, "BadRequest", "region can only be set on an empty group")
         self.groups[gid].update(fields)
 
     def delete_group(self, gid):
-        self._seen.clear()
-        self.writes.append(("delete", gid))
+        self._write("delete", gid)
         if self.groups[gid]["isDefault"] or self._busy(gid):
             raise EntraGraphError(400, "BadRequest", "group is not empty or is the default")
         del self.groups[gid]
 
     def add_connector_to_group(self, cid, gid):
-        self._seen.clear()
-        self.writes.append(("move", cid, gid))
+        self._write("move", cid, gid)
         self.member_of[cid] = gid
 
 

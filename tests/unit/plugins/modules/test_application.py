@@ -26,32 +26,23 @@ from ansible_collections.entra.app_proxy.plugins.modules import application, app
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "lab"))
 
-from fake_tenant import start_tenant  # noqa: E402  (test double, not shipped)
-from fake_tenant.pytest_plugin import password_token  # noqa: E402
+pytest_plugins = ["fake_tenant.pytest_plugin"]  # the fake tenant: a test double, not shipped
 
 TEMPLATE = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621"
 SUFFIX = "-contoso.msappproxy.net"
 
 
-@pytest.fixture(scope="module")
-def tenant(tmp_path_factory):
-    started = start_tenant(tmp_path_factory.mktemp("tenant"))
-    yield started
-    started.stop()
-
-
 @pytest.fixture
-def lab(tenant):
-    """The tenant reset to a Default group plus 'East' (one active connector) and 'Empty' (an inactive one)."""
-    tenant.admin.reset(tokens=True)
-    tenant.admin.seed(groups=[{"name": "East"}, {"name": "Empty"}],
-                      connectors=[{"machineName": "conn1.contoso.example", "group": "East"},
-                                  {"machineName": "conn2.contoso.example", "group": "Empty", "status": "inactive"}],
-                      customDomains=["apps.contoso.example"])
-    token = password_token(tenant, "admin")
-    tenant.token = token
-    tenant.admin.reset_counts()
-    return tenant
+def lab(fake_tenant, graph_token):
+    """The tenant reset to a Default group plus 'East' (one active connector) and 'Empty' (an inactive one), with
+    the admin's Graph token as ``token``."""
+    fake_tenant.admin.seed(groups=[{"name": "East"}, {"name": "Empty"}],
+                           connectors=[{"machineName": "conn1.contoso.example", "group": "East"},
+                                       {"machineName": "conn2.contoso.example", "group": "Empty", "status": "inactive"}],
+                           customDomains=["apps.contoso.example"])
+    fake_tenant.token = graph_token
+    fake_tenant.admin.reset_counts()
+    return fake_tenant
 
 
 def _state(tenant):

@@ -5,8 +5,6 @@
 from __future__ import annotations
 
 import datetime
-import os
-import sys
 import time
 
 import pytest
@@ -32,7 +30,6 @@ from ansible_collections.entra.app_proxy.plugins.plugin_utils._sign_in import ( 
     PasswordAuth,
 )
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from auth_testlib import (  # noqa: E402
     ADMIN,
     ADMIN_PW,
@@ -44,6 +41,13 @@ from auth_testlib import (  # noqa: E402
     jwt_with,
     make_settings,
 )
+
+
+def graph_token_error(auth, **kwargs):
+    """The message of the EntraAuthError that asking ``auth`` for a Graph token raises."""
+    with pytest.raises(EntraAuthError) as err:
+        auth.acquire_token(scopes_for("graph", auth.settings), **kwargs)
+    return str(err.value)
 
 
 # --- the methods ---------------------------------------------------------------------------------
@@ -114,9 +118,7 @@ def test_device_code_declined_or_expired(fake_identity, mode, message):
     idp, http = fake_identity
     idp.device_mode = mode
     auth = DeviceCodeAuth(make_settings(idp), http_client=http)
-    with pytest.raises(EntraAuthError) as err:
-        auth.acquire_token(scopes_for("graph", auth.settings), display=Display())
-    assert str(err.value) == message
+    assert graph_token_error(auth, display=Display()) == message
 
 
 def test_device_code_never_approved_times_out(fake_identity):
@@ -124,43 +126,29 @@ def test_device_code_never_approved_times_out(fake_identity):
     idp.device_mode = "pending"
     auth = DeviceCodeAuth(make_settings(idp, device_code_timeout=2), http_client=http)
     started = time.monotonic()
-    with pytest.raises(EntraAuthError) as err:
-        auth.acquire_token(scopes_for("graph", auth.settings), display=Display())
+    error = graph_token_error(auth, display=Display())
     assert time.monotonic() - started < 10
-    assert str(err.value) == (
+    assert error == (
         "The device code sign-in was not completed within 2 seconds. Run the play again, open %s/devicelogin, "
         "enter the code shown and sign in as a user with the needed role; raise device_code_timeout if you need "
         "more time." % idp.base)
 
 
-def test_device_code_signed_in_as_other_user(fake_identity):
+@pytest.mark.parametrize("options, message", [
+    ({"username": "someone@contoso.example.com"},
+     "The browser sign-in was as admin@contoso.example.com, but username is someone@contoso.example.com. Sign in "
+     "as someone@contoso.example.com, or change username."),
+    ({"tenant_id": "fabrikam.example.com"},
+     "tenant_id fabrikam.example.com was not found at {base} (invalid_tenant). Use your directory (tenant) ID or a "
+     "verified domain, and check cloud and authority_host."),
+    ({"client_id": "00000000-0000-0000-0000-00000000dead"},
+     "client_id 00000000-0000-0000-0000-00000000dead is not known in tenant {tenant} (AADSTS700016). Check client_id "
+     "and tenant_id, or leave client_id unset to use the default client for this resource."),
+], ids=["signed_in_as_other_user", "unknown_tenant", "unknown_client"])
+def test_device_code_sign_in_refused(fake_identity, options, message):
     idp, http = fake_identity
-    auth = DeviceCodeAuth(make_settings(idp, username="someone@contoso.example.com"), http_client=http)
-    with pytest.raises(EntraAuthError) as err:
-        auth.acquire_token(scopes_for("graph", auth.settings), display=Display())
-    assert str(err.value) == (
-        "The browser sign-in was as admin@contoso.example.com, but username is someone@contoso.example.com. Sign in "
-        "as someone@contoso.example.com, or change username.")
-
-
-def test_unknown_tenant(fake_identity):
-    idp, http = fake_identity
-    auth = DeviceCodeAuth(make_settings(idp, tenant_id="fabrikam.example.com"), http_client=http)
-    with pytest.raises(EntraAuthError) as err:
-        auth.acquire_token(scopes_for("graph", auth.settings), display=Display())
-    assert str(err.value) == (
-        "tenant_id fabrikam.example.com was not found at %s (invalid_tenant). Use your directory (tenant) ID or a "
-        "verified domain, and check cloud and authority_host." % idp.base)
-
-
-def test_unknown_client(fake_identity):
-    idp, http = fake_identity
-    auth = DeviceCodeAuth(make_settings(idp, client_id="00000000-0000-0000-0000-00000000dead"), http_client=http)
-    with pytest.raises(EntraAuthError) as err:
-        auth.acquire_token(scopes_for("graph", auth.settings), display=Display())
-    assert str(err.value) == (
-        "client_id 00000000-0000-0000-0000-00000000dead is not known in tenant %s (AADSTS700016). Check client_id "
-        "and tenant_id, or leave client_id unset to use the default client for this resource." % TENANT)
+    auth = DeviceCodeAuth(make_settings(idp, **options), http_client=http)
+    assert graph_token_error(auth, display=Display()) == message.format(base=idp.base, tenant=TENANT)
 
 
 # --- password ------------------------------------------------------------------------------------
@@ -191,10 +179,9 @@ def test_password_errors(fake_identity, username, password, message):
     idp, http = fake_identity
     auth = PasswordAuth(make_settings(idp, auth_method="password", username=username, password=password),
                         http_client=http)
-    with pytest.raises(EntraAuthError) as err:
-        auth.acquire_token(scopes_for("graph", auth.settings))
-    assert str(err.value) == message
-    assert_no_secret(str(err.value))
+    error = graph_token_error(auth)
+    assert error == message
+    assert_no_secret(error)
 
 
 # --- client secret -------------------------------------------------------------------------------
@@ -213,12 +200,11 @@ def test_client_secret_wrong(fake_identity):
     idp, http = fake_identity
     auth = ClientSecretAuth(make_settings(idp, auth_method="client_secret", client_id=APP_ID,
                                           client_secret="wrong-secret-Zq9"), http_client=http)
-    with pytest.raises(EntraAuthError) as err:
-        auth.acquire_token(scopes_for("graph", auth.settings))
-    assert str(err.value) == (
+    error = graph_token_error(auth)
+    assert error == (
         "client_secret is not valid for client_id %s (AADSTS7000215): it is wrong or has expired. Create a new secret "
         "on the app registration and set client_secret." % APP_ID)
-    assert_no_secret(str(err.value))
+    assert_no_secret(error)
 
 
 @pytest.mark.parametrize("method, extra", [
@@ -280,9 +266,7 @@ def test_certificate_not_registered(fake_identity, tmp_path):
     idp.certificates[APP_ID] = write_pem(tmp_path, name="other.pem")[1]
     auth = CertificateAuth(make_settings(idp, auth_method="certificate", client_id=APP_ID, certificate_path=path),
                            http_client=http)
-    with pytest.raises(EntraAuthError) as err:
-        auth.acquire_token(scopes_for("graph", auth.settings))
-    assert str(err.value) == (
+    assert graph_token_error(auth) == (
         "The certificate in certificate_path is not accepted for client_id %s (AADSTS700027). Upload its public "
         "certificate to the app registration, or check certificate_path." % APP_ID)
 
@@ -366,9 +350,7 @@ def test_tls_failure_names_ca_bundle(fake_identity_https, monkeypatch):
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     auth = DeviceCodeAuth(make_settings(idp))
-    with pytest.raises(EntraAuthError) as err:
-        auth.acquire_token(scopes_for("graph", auth.settings), display=Display())
-    assert str(err.value) == (
+    assert graph_token_error(auth, display=Display()) == (
         "TLS verification failed for %s. If a proxy inspects TLS or the endpoint uses a private CA, set ca_bundle to "
         "the PEM file of that CA." % idp.base)
 

@@ -11,10 +11,11 @@ from unittest.mock import MagicMock
 import pytest
 
 from ansible.errors import AnsibleActionFail
-from ansible.playbook.task import Task
 
 from ansible_collections.entra.app_proxy.plugins.plugin_utils import _token_action
 from ansible_collections.entra.app_proxy.plugins.plugin_utils._token_action import TokenActionBase
+
+from action_testlib import task_action
 
 TENANT = "contoso.onmicrosoft.com"
 PASSWORD = "Pa55-word-never-shown"
@@ -71,13 +72,7 @@ class Probe(TokenActionBase):
 
 
 def make(args):
-    task = MagicMock(Task)
-    task.args = args
-    task.async_val = 0
-    task.check_mode = False
-    action = Probe(task, MagicMock(), MagicMock(), loader=None, templar=None, shared_loader_obj=None)
-    action._load_name = "ns.coll.probe"
-    return action
+    return task_action(Probe, "ns.coll.probe", args)
 
 
 def runs(*results):

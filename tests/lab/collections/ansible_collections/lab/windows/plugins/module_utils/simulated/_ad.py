@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from ansible_collections.lab.windows.plugins.module_utils.simulated._change import converge
+
 
 def domain_of(host, args):
     server = args.get("domain_server")
@@ -125,3 +127,28 @@ def resolve_spec(host, ad, spec, option):
             dns_list.append(dn)
         resolved[op] = dns_list
     return resolved
+
+
+def simulate_object(host, args, table, find, build, check_mode, diff):
+    """The frame microsoft.ad's group, user and computer modules share. find(ad, identity) -> (key, current or
+    None); state=absent deletes the current object; otherwise build(ad, dns, identity, key, current) -> (key,
+    wanted object), written under that key when it differs from the current one."""
+    dns = domain_of(host, args)
+    ident = args["identity"] or args["name"]
+    result = {"changed": False, "distinguished_name": None, "object_guid": None, "sid": None}
+    with host.ad(dns) as ad:
+        key, cur = find(ad, ident)
+        if args["state"] == "absent":
+            if cur is not None:
+                result["changed"] = True
+                if not check_mode:
+                    del ad[table][key]
+            return result
+        key, new = build(ad, dns, ident, key, cur)
+
+        def store():
+            ad[table][key] = new
+
+        result.update(converge(cur or {}, new, store, check_mode, diff))
+        result.update(distinguished_name=new["dn"], object_guid=new["object_guid"], sid=new["sid"])
+    return result

@@ -2,6 +2,8 @@
 # Simulation of ansible.windows.win_http_proxy (ansible.windows 3.3.0; community.windows redirects here).
 from __future__ import annotations
 
+from ansible_collections.lab.windows.plugins.module_utils.simulated._change import converge
+
 MUTUALLY_EXCLUSIVE = [["proxy", "source"], ["bypass", "source"]]
 REQUIRED_BY = {"bypass": ["proxy"]}
 
@@ -22,10 +24,4 @@ def simulate(host, args, check_mode, diff):
                "bypass": [b.strip() for b in args["bypass"]] if args["bypass"] else []}
     before = {"proxy": cur.get("proxy"), "bypass": ";".join(cur.get("bypass") or []) or None}
     after = {"proxy": new["proxy"], "bypass": ";".join(new["bypass"]) or None}
-    changed = before != after
-    if changed and not check_mode:
-        host.set_winhttp_proxy(new)
-    result = {"changed": changed}
-    if diff:
-        result["diff"] = {"before": before, "after": after}
-    return result
+    return converge(before, after, lambda: host.set_winhttp_proxy(new), check_mode, diff)

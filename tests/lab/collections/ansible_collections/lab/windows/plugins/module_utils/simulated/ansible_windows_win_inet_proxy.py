@@ -2,6 +2,8 @@
 # Simulation of ansible.windows.win_inet_proxy (ansible.windows 3.3.0; community.windows redirects here).
 from __future__ import annotations
 
+from ansible_collections.lab.windows.plugins.module_utils.simulated._change import converge
+
 REQUIRED_BY = {"bypass": ["proxy"]}
 
 
@@ -15,10 +17,4 @@ def simulate(host, args, check_mode, diff):
            "proxy": args["proxy"], "bypass": list(args["bypass"] or [])}
     before = {k: cur.get(k) for k in new}
     before["bypass"] = list(before["bypass"] or [])
-    changed = before != new
-    if changed and not check_mode:
-        host.set_inet_proxy(new)
-    result = {"changed": changed}
-    if diff:
-        result["diff"] = {"before": before, "after": new}
-    return result
+    return converge(before, new, lambda: host.set_inet_proxy(new), check_mode, diff)

@@ -27,21 +27,15 @@ def _attrs(current, spec):
     return cur
 
 
+def _find(ad, ident):
+    key = ident.lower().rstrip("$")
+    if key.startswith("cn="):
+        key = key[3:].split(",", 1)[0]
+    return key, ad["computers"].get(key)
+
+
 def simulate(host, args, check_mode, diff):
-    dns = _ad.domain_of(host, args)
-    ident = args["identity"] or args["name"]
-    result = {"changed": False, "distinguished_name": None, "object_guid": None, "sid": None}
-    with host.ad(dns) as ad:
-        key = ident.lower().rstrip("$")
-        if key.startswith("cn="):
-            key = key[3:].split(",", 1)[0]
-        cur = ad["computers"].get(key)
-        if args["state"] == "absent":
-            if cur is not None:
-                result["changed"] = True
-                if not check_mode:
-                    del ad["computers"][key]
-            return result
+    def build(ad, dns, ident, key, cur):
         name = args["name"] or ident
         path = args["path"] or (cur or {}).get("path") or "CN=Computers," + _ad.base_dn(dns)
         guid, sid = _ad.ids(dns, "computer", name)
@@ -79,10 +73,6 @@ def simulate(host, args, check_mode, diff):
             _ad.require_delegation_privilege(host, ad, args, "the delegation flags of userAccountControl")
         if old_spns != new_spns:
             _ad.require_delegation_privilege(host, ad, args, "msDS-AllowedToDelegateTo")
-        result["changed"] = new != cur
-        if result["changed"] and not check_mode:
-            ad["computers"][new["name"].lower()] = new
-        result.update(distinguished_name=new["dn"], object_guid=new["object_guid"], sid=new["sid"])
-        if diff:
-            result["diff"] = {"before": cur or {}, "after": new}
-    return result
+        return new["name"].lower(), new
+
+    return _ad.simulate_object(host, args, "computers", _find, build, check_mode, diff)

@@ -13,18 +13,11 @@ REQUIRED_TOGETHER = [["domain_username", "domain_password"]]
 
 
 def simulate(host, args, check_mode, diff):
-    dns = _ad.domain_of(host, args)
-    ident = args["identity"] or args["name"]
-    result = {"changed": False, "distinguished_name": None, "object_guid": None, "sid": None}
-    with host.ad(dns) as ad:
+    def find(ad, ident):
         key, cur = _ad.find(ad, ("groups",), ident)[1:]
-        key = key or ident.lower()
-        if args["state"] == "absent":
-            if cur is not None:
-                result["changed"] = True
-                if not check_mode:
-                    del ad["groups"][key]
-            return result
+        return key or ident.lower(), cur
+
+    def build(ad, dns, ident, key, cur):
         if cur is None and not args["scope"]:
             raise host.fail("scope must be set when state=present and the group does not exist")
         name = args["name"] or ident
@@ -39,10 +32,6 @@ def simulate(host, args, check_mode, diff):
                 new[k] = args[k]
         if args["members"]:
             new["members"] = _ad.apply_list(new.get("members"), _ad.resolve_spec(host, ad, args["members"], "members"))
-        result["changed"] = new != cur
-        if result["changed"] and not check_mode:
-            ad["groups"][key] = new
-        result.update(distinguished_name=new["dn"], object_guid=new["object_guid"], sid=new["sid"])
-        if diff:
-            result["diff"] = {"before": cur or {}, "after": new}
-    return result
+        return key, new
+
+    return _ad.simulate_object(host, args, "groups", find, build, check_mode, diff)

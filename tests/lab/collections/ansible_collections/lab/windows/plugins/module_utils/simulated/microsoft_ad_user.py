@@ -23,17 +23,7 @@ def _find(ad, ident):
 
 
 def simulate(host, args, check_mode, diff):
-    dns = _ad.domain_of(host, args)
-    ident = args["identity"] or args["name"]
-    result = {"changed": False, "distinguished_name": None, "object_guid": None, "sid": None}
-    with host.ad(dns) as ad:
-        key, cur = _find(ad, ident)
-        if args["state"] == "absent":
-            if cur is not None:
-                result["changed"] = True
-                if not check_mode:
-                    del ad["users"][key]
-            return result
+    def build(ad, dns, ident, key, cur):
         if cur is None and not args["name"]:
             raise host.fail("Failed to find user with the identity '%s': a new user needs 'name'" % ident)
         name = args["name"] or cur["name"]
@@ -53,10 +43,6 @@ def simulate(host, args, check_mode, diff):
         new["attributes"] = _attrs(new.get("attributes"), args["attributes"])
         new.setdefault("object_guid", guid)
         new.setdefault("sid", sid)
-        result["changed"] = new != cur
-        if result["changed"] and not check_mode:
-            ad["users"][key] = new
-        result.update(distinguished_name=new["dn"], object_guid=new["object_guid"], sid=new["sid"])
-        if diff:
-            result["diff"] = {"before": cur or {}, "after": new}
-    return result
+        return key, new
+
+    return _ad.simulate_object(host, args, "users", _find, build, check_mode, diff)
