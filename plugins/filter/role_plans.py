@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ..plugin_utils._firewall import firewall_plan as _firewall_plan
-from ..plugin_utils._proxy_plan import proxy_plan as _proxy_plan
+from ..plugin_utils._lazy import lazy
+
+_firewall_plan = lazy("._firewall", "firewall_plan")
+_proxy_plan = lazy("._proxy_plan", "proxy_plan")
 
 
 def firewall_plan(server_info, **settings):
