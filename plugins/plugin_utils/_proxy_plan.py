@@ -185,20 +185,23 @@ def proxy_plan(server_info: t.Any, read: t.Any = None, enabled: t.Any = True, st
     absent = {key: bool(url) and current is not None and (current.get(key) or "") == host_port
               for key in ("winhttp_proxy", "inet_proxy")}
 
-    machine_todo = any(machine.values())
-    connector_todo = not files_known or bool(connector["files_to_change"] or connector["backend_changes"])
-    if state == "absent":
-        todo = bool(url) and (not absent_known or any(absent.values()))
-    elif stage == "machine":
-        todo = machine_todo
-    elif stage == "connector":
-        todo = connector_todo
-    else:
-        todo = machine_todo or connector_todo
+    # The stages with work: where no read can tell, they must look; with one, only drift counts.
+    work = {
+        "absent": state == "absent" and bool(url) and (not absent_known or any(absent.values())),
+        "machine": state == "present" and stage in ("machine", "all") and any(machine.values()),
+        "connector": state == "present" and stage in ("connector", "all") and (
+            not files_known or bool(connector["files_to_change"] or connector["backend_changes"])),
+    }
+    # proxy_stage all: the machine proxy first, because the connector's installer and updater use it.
+    stages = [name for name in ("absent", "machine", "connector") if enabled and work[name]]
+    notes = _notes(enabled, state, stage, url, mode)
     return {
         "problems": problems,
-        "notes": _notes(enabled, state, stage, url, mode),
-        "todo": enabled and todo,
+        "notes": notes,
+        # The role's task files to run, in order: the check where there is bad input (it fails before any
+        # change) or a note to say, then each stage with work. A compliant host with nothing to say runs none.
+        "include": ["check"] if problems else (["check"] if notes else []) + stages,
+        "todo": bool(stages),
         "mode": mode,
         "host_port": host_port,
         "read_files": not files_known,

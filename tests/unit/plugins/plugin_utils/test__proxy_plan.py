@@ -248,3 +248,33 @@ def test_absent_reads_the_host_where_the_read_cannot_tell_internet_options():
     after = plan(kcd, read=host("registered-machine-store"), state="absent", url=URL)
     assert after["absent"] == {"winhttp": True, "wininet": True}
     assert plan({}, state="absent", url=URL)["read_absent"] is True
+
+
+# ------------------------------------------------------------------------------------------ the task files to run
+def test_a_compliant_host_with_nothing_to_say_runs_no_task_file():
+    server = with_proxy(host("registered-machine-store"), winhttp_bypass="<local>")
+    config(server, "updater").update(system_net_present=True,
+                                     default_proxies=config(server, "connector")["default_proxies"])
+    for stage in ("machine", "connector", "all"):
+        assert plan(server, stage=stage, url=URL, backend_use_default_proxy=True)["include"] == []
+
+
+def test_bad_input_runs_the_check_alone_before_any_stage():
+    assert plan({}, url="https://proxy:8443", stage="all")["include"] == ["check"]
+    assert plan({}, url=URL, bypass="x", state="absent")["include"] == ["check"]
+
+
+def test_a_note_runs_the_check_then_the_stages_with_work():
+    assert plan(host("registered-machine-store"), stage="machine")["include"] == ["check"]  # direct: nothing to set
+    assert plan({}, stage="all")["include"] == ["check", "connector"]  # the connector stage must read the files
+    assert plan({}, enabled=False, url=URL)["include"] == ["check"]
+
+
+def test_stages_run_machine_first_and_only_where_there_is_work():
+    assert plan({}, url=URL)["include"] == ["machine", "connector"]
+    server = with_proxy(host("registered-machine-store"), winhttp_bypass="<local>")
+    assert plan(server, url=URL)["include"] == ["connector"]  # the updater file differs
+    assert plan(server, url=URL, bypass=["<local>", "*.contoso.com"], backend_use_default_proxy=True)["include"] \
+        == ["machine", "connector"]
+    assert plan({}, state="absent", url=URL)["include"] == ["absent"]
+    assert plan(host("registered-machine-store"), state="absent", url="http://other:3128")["include"] == []
