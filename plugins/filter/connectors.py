@@ -8,16 +8,20 @@ The matching rule is the one the Graph modules use (module_utils/_connector_matc
 
 from __future__ import annotations
 
-from ..module_utils._connector_match import connector_for_host, index_by_machine_name
-from ..plugin_utils._verify import verify_groups, verify_host
+from ..plugin_utils._lazy import lazy
+
+_index_by_machine_name = lazy("..module_utils._connector_match", "index_by_machine_name")
+_connector_for_host = lazy("..module_utils._connector_match", "connector_for_host")
+verify_groups = lazy("._verify", "verify_groups")
+verify_host = lazy("._verify", "verify_host")
 
 
 def connector_index(connectors):
-    return index_by_machine_name(connectors or [], key="machine_name")
+    return _index_by_machine_name(connectors or [], key="machine_name")
 
 
 def find_connector(connectors, fqdn, host_name=None):
-    return connector_for_host(connectors or [], fqdn, host_name, key="machine_name") or {}
+    return _connector_for_host(connectors or [], fqdn, host_name, key="machine_name") or {}
 
 
 class FilterModule:

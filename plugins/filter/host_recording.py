@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ..plugin_utils._host_facts import recording
+from ..plugin_utils._lazy import lazy
+
+_recording = lazy("._host_facts", "recording")
 
 
 def host_recording(raw):
     if not isinstance(raw, dict) or "layouts" not in raw:
         raise AnsibleFilterError("host_recording expects the raw key of an entra.app_proxy.server_info result")
-    return recording(raw)
+    return _recording(raw)
 
 
 class FilterModule:

@@ -4,10 +4,13 @@
 
 from __future__ import annotations
 
-from ..plugin_utils._proxy_url import proxy_bypass_problem, proxy_url_problem
+from ..plugin_utils._lazy import lazy
+
+_url_problem = lazy("._proxy_url", "proxy_url_problem")
+_bypass_problem = lazy("._proxy_url", "proxy_bypass_problem")
 
 
 class FilterModule:
     def filters(self):
-        return {"proxy_url_problem": lambda value: proxy_url_problem(value) or "",
-                "proxy_bypass_problem": lambda value: proxy_bypass_problem(value) or ""}
+        return {"proxy_url_problem": lambda value: _url_problem(value) or "",
+                "proxy_bypass_problem": lambda value: _bypass_problem(value) or ""}

@@ -7,13 +7,9 @@ Documentation: readiness.yml, fleet_readiness.yml and readiness_lines.yml beside
 
 from __future__ import annotations
 
-from ..plugin_utils._readiness import fleet_readiness, readiness, readiness_lines
+from ..plugin_utils._lazy import lazy
 
 
 class FilterModule:
     def filters(self):
-        return {
-            "fleet_readiness": fleet_readiness,
-            "readiness": readiness,
-            "readiness_lines": readiness_lines,
-        }
+        return {name: lazy("._readiness", name) for name in ("fleet_readiness", "readiness", "readiness_lines")}

@@ -2,18 +2,20 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filters that turn a server_info read and a role's settings into the role's plan.
 
-Documentation: connector_plan.yml and firewall_plan.yml beside this file.
+Documentation: connector_plan.yml, firewall_plan.yml and proxy_plan.yml beside this file.
 """
 
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ..plugin_utils._connector_plan import connector_plan as _connector_plan
-from ..plugin_utils._firewall import firewall_plan as _firewall_plan
+from ..plugin_utils._lazy import lazy
 
 
-def _plan(name, build):
+def _plan(name, module):
+    """The filter ``name``, imported on first call (plugin_utils/_lazy.py); a bad setting is a filter error."""
+    build = lazy(module, name)
+
     def plan(*args, **kwargs):
         try:
             return build(*args, **kwargs)
@@ -25,6 +27,7 @@ def _plan(name, build):
 class FilterModule:
     def filters(self):
         return {
-            "connector_plan": _plan("connector_plan", _connector_plan),
-            "firewall_plan": _plan("firewall_plan", _firewall_plan),
+            "connector_plan": _plan("connector_plan", "._connector_plan"),
+            "firewall_plan": _plan("firewall_plan", "._firewall"),
+            "proxy_plan": _plan("proxy_plan", "._proxy_plan"),
         }
