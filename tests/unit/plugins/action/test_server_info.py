@@ -3,16 +3,12 @@
 
 from __future__ import annotations
 
-import json
-import pathlib
-
 import pytest
 
 from ansible_collections.entra.app_proxy.plugins.action.server_info import ActionModule, normalize_since
 
 from action_testlib import recording_action
-
-FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "hosts"
+from recorded_hosts import recorded as read_recording
 
 
 def make_action(args, module_result):
@@ -20,7 +16,7 @@ def make_action(args, module_result):
 
 
 def test_decodes_the_module_raw_facts_and_keeps_them():
-    recorded = json.loads((FIXTURES / "registered-machine-store.json").read_text())
+    recorded = read_recording("registered-machine-store")
     action, calls = make_action({"events_since": "2026-11-27T09:00:00+01:00"}, dict(recorded, changed=False))
     result = action.run(task_vars={})
     assert calls == [("entra.app_proxy.server_info", {"events_since": "2026-11-27T08:00:00Z"})]
@@ -32,7 +28,7 @@ def test_decodes_the_module_raw_facts_and_keeps_them():
 
 
 def test_without_events_since_the_window_is_empty():
-    recorded = json.loads((FIXTURES / "registered-machine-store.json").read_text())
+    recorded = read_recording("registered-machine-store")
     action, _calls = make_action({}, dict(recorded, changed=False))
     assert action.run(task_vars={})["events_since"] == ""
 
@@ -64,14 +60,14 @@ def test_normalize_since(given, wanted):
 def test_missing_cryptography_fails_with_the_fix(monkeypatch):
     from ansible_collections.entra.app_proxy.plugins.plugin_utils import _x509
     monkeypatch.setattr(_x509, "x509", None)
-    recorded = json.loads((FIXTURES / "registered-machine-store.json").read_text())
+    recorded = read_recording("registered-machine-store")
     action, _calls = make_action({}, dict(recorded, changed=False))
     result = action.run(task_vars={})
     assert result["failed"] and "pip install cryptography" in result["msg"]
 
 
 def test_ad_account_is_asked_only_when_wanted_and_decoded():
-    recorded = json.loads((FIXTURES / "kcd-ad-account-system.json").read_text())
+    recorded = read_recording("kcd-ad-account-system")
     action, calls = make_action({"ad_account": "yes"}, dict(recorded, changed=False))
     result = action.run(task_vars={})
     assert calls == [("entra.app_proxy.server_info", {"ad_account": True})]
@@ -89,7 +85,7 @@ def test_bad_ad_account_fails_before_the_host_is_asked():
 
 
 def test_return_raw_false_leaves_the_raw_facts_out_and_never_reaches_the_host():
-    recorded = json.loads((FIXTURES / "registered-machine-store.json").read_text())
+    recorded = read_recording("registered-machine-store")
     action, calls = make_action({"return_raw": False}, dict(recorded, changed=False))
     small = action.run(task_vars={})
     assert calls == [("entra.app_proxy.server_info", {})]

@@ -4,25 +4,14 @@
 
 from __future__ import annotations
 
-import datetime
-import json
-import pathlib
-
 import pytest
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.entra.app_proxy.plugins.filter.role_plans import FilterModule
-from ansible_collections.entra.app_proxy.plugins.plugin_utils import _host_facts
+from recorded_hosts import decoded as host
 
-FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "hosts"
-NOW = datetime.datetime(2026, 11, 27, 12, 0, 0, tzinfo=datetime.timezone.utc)
 MIN = "1.5.3829.0"
 plan = FilterModule().filters()["connector_plan"]
-
-
-def host(name):
-    """A recorded host's read, decoded as the server_info action does."""
-    return _host_facts.decode(json.loads((FIXTURES / (name + ".json")).read_text())["raw"], NOW)
 
 
 def entry(name="conn01.contoso.com", status="active", group="Branch"):

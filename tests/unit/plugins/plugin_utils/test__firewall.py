@@ -5,24 +5,16 @@
 from __future__ import annotations
 
 import copy
-import datetime
-import json
-import pathlib
 
 import pytest
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.entra.app_proxy.plugins.filter.role_plans import FilterModule
 from ansible_collections.entra.app_proxy.plugins.plugin_utils import _firewall, _host_facts
+from recorded_hosts import NOW, raw
 
-FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "hosts"
-NOW = datetime.datetime(2026, 11, 27, 12, 0, 0, tzinfo=datetime.timezone.utc)
 GROUP = "Microsoft Entra private network connector (entra.app_proxy)"
 plan = FilterModule().filters()["firewall_plan"]
-
-
-def raw(name):
-    return json.loads((FIXTURES / (name + ".json")).read_text())["raw"]
 
 
 def com_rule(rule):

@@ -8,22 +8,12 @@ import base64
 import copy
 import datetime
 import json
-import pathlib
 
 import pytest
 
 from ansible_collections.entra.app_proxy.plugins.plugin_utils import _host_facts
-
-FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "hosts"
-NOW = datetime.datetime(2026, 11, 27, 12, 0, 0, tzinfo=datetime.timezone.utc)
-
-
-def raw(name):
-    return json.loads((FIXTURES / (name + ".json")).read_text())["raw"]
-
-
-def decode(name, now=NOW):
-    return _host_facts.decode(raw(name), now)
+from recorded_hosts import FIXTURES, NOW, raw
+from recorded_hosts import decoded as decode
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in FIXTURES.glob("*.json")))

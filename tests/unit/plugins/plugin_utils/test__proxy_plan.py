@@ -6,24 +6,17 @@ only the writes that differ."""
 from __future__ import annotations
 
 import copy
-import datetime
 import json
-import pathlib
 
 import pytest
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.entra.app_proxy.plugins.filter.role_plans import FilterModule
 from ansible_collections.entra.app_proxy.plugins.plugin_utils import _host_facts, _proxy_plan
+from recorded_hosts import decoded as host
 
-FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "hosts"
-NOW = datetime.datetime(2026, 11, 27, 12, 0, 0, tzinfo=datetime.timezone.utc)
 URL = "http://proxy.contoso.com:8080"
 plan = FilterModule().filters()["proxy_plan"]
-
-
-def host(name):
-    return _host_facts.decode(json.loads((FIXTURES / (name + ".json")).read_text())["raw"], NOW)
 
 
 def with_proxy(server, **values):
