@@ -15,7 +15,8 @@ import re
 
 from ..module_utils._connector_match import connector_for_host
 
-_VERSION = re.compile(r"^[0-9]+(\.[0-9]+){0,3}$")
+# The grammar validate.yml checks connector_min_version against before any change.
+_VERSION = re.compile(r"^[0-9]+(\.[0-9]+){1,3}$")
 
 
 def _version(text, name):
@@ -38,7 +39,7 @@ def connector_plan(server_info, connectors, min_version, group=None, force=False
 
     installed = bool(connector.get("installed"))
     # The registry may hold no version on a broken install; such a connector is installed again.
-    version = connector.get("version") or "0"
+    version = connector.get("version") or "0.0"
     needs_install = not installed or _version(version, "the installed connector version") < wanted
 
     entry = connector_for_host(connectors or [], fqdn, domain.get("host_name"), key="machine_name") or {}

@@ -90,3 +90,9 @@ def test_an_unreadable_installed_version_is_an_error_not_a_reinstall_on_every_ru
     server["connector"]["version"] = "garbage"
     with pytest.raises(AnsibleFilterError, match="installed connector version"):
         plan(server, [], min_version=MIN)
+
+
+def test_an_install_without_a_version_is_installed_again():
+    server = host(CURRENT)
+    server["connector"]["version"] = None
+    assert plan(server, [entry()], min_version=MIN)["needs_install"]
