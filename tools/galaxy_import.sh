@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Copyright: (c) 2026, entra.app_proxy contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-# Galaxy's own import check on the built tarball (its ansible-test step off: sanity runs separately).
+# Galaxy's own import check on the built tarball. Its ansible-test and ansible-lint steps are off: sanity and
+# lint run as stages of their own, and the importer only reports lint findings, it never fails on them.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cfg="$ROOT/.cache/galaxy-importer.cfg"
-printf '[galaxy-importer]\nRUN_ANSIBLE_TEST = False\nRUN_ANSIBLE_LINT = True\n' >"$cfg"
+printf '[galaxy-importer]\nRUN_ANSIBLE_TEST = False\nRUN_ANSIBLE_LINT = False\n' >"$cfg"
 cd "$ROOT/.cache"  # the importer writes importer_result.json into the working directory
 out="$(GALAXY_IMPORTER_CONFIG="$cfg" python -m galaxy_importer.main "$ROOT"/.cache/dist/entra-app_proxy-*.tar.gz 2>&1)"
 printf '%s\n' "$out"

@@ -15,16 +15,20 @@ import re
 
 from ..module_utils._connector_match import connector_for_host
 
-# The grammar validate.yml checks connector_min_version against before any change.
+# A connector version as Windows shows it: two to four dotted numbers (the test plugin connector_version).
 _VERSION = re.compile(r"^[0-9]+(\.[0-9]+){1,3}$")
 
 
-def _version(text, name):
+def is_version(value):
+    """Whether ``value`` is a connector version such as 1.5.3829.0 (surrounding spaces aside)."""
+    return isinstance(value, str) and bool(_VERSION.match(value.strip()))
+
+
+def _version(value, name):
     """A dotted version as four numbers, so 1.5.3829 and 1.5.3829.0 compare equal."""
-    text = str(text).strip()
-    if not _VERSION.match(text):
-        raise ValueError("%s must be a version such as 1.5.3829.0, got %r" % (name, text))
-    parts = [int(part) for part in text.split(".")]
+    if not is_version(value):
+        raise ValueError("%s must be a version such as 1.5.3829.0, got %r" % (name, value))
+    parts = [int(part) for part in value.strip().split(".")]
     return tuple(parts + [0] * (4 - len(parts)))
 
 

@@ -677,3 +677,14 @@ def test_role_readme_renders_markup():
     assert render_markup("L(the doc,https://example.org/x) U(https://example.org)") == \
         "[the doc](https://example.org/x) <https://example.org>"
     assert render_markup("TLS (1.2) and NOTE(x)") == "TLS (1.2) and NOTE(x)"
+
+
+@pytest.mark.parametrize("version", ["1.5-beta", "1"])
+def test_connector_bad_min_version_fails_before_any_change(lab, version):
+    """The role refuses a minimum version it could not compare, with the fix, before it reads or signs in."""
+    host = "win2022-clean"
+    before = lab.state(host)
+    run = lab.role(host, "connector", {"connector_min_version": version})
+    assert run.rc != 0 and run.recap[host]["failed"] == 1
+    assert "connector_min_version must be a version such as 1.5.3829.0, got %s." % version in run.output
+    assert lab.state(host) == before

@@ -8,10 +8,12 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.entra.app_proxy.plugins.filter.role_plans import FilterModule
+from ansible_collections.entra.app_proxy.plugins.test import connector_version
 from recorded_hosts import decoded as host
 
 MIN = "1.5.3829.0"
 plan = FilterModule().filters()["connector_plan"]
+is_version = connector_version.TestModule().tests()["connector_version"]
 
 
 def entry(name="conn01.contoso.com", status="active", group="Branch"):
@@ -79,8 +81,15 @@ def test_no_group_means_no_move_and_check_mode_moves_no_connector_the_tenant_doe
     assert plan(host(CURRENT), [entry(group="Default")], min_version=MIN, group="Branch", check_mode=True)["move"]
 
 
-@pytest.mark.parametrize("bad", ["1.5.x", "", "v1.5", "1.2.3.4.5"])
-def test_a_version_that_is_not_dotted_numbers_is_named(bad):
+@pytest.mark.parametrize("good", ["1.5.3829.0", "1.5.3829", "1.0", " 1.5.3829.0 "])
+def test_the_version_test_and_the_plan_accept_the_same_versions(good):
+    assert is_version(good)
+    assert plan(host(CURRENT), [], min_version=good)["needs_install"] is False
+
+
+@pytest.mark.parametrize("bad", ["1.5.x", "", "   ", "1", "v1.5", "1.5-beta", "1.2.3.4.5", None, 1.5])
+def test_a_version_that_is_not_dotted_numbers_is_refused_by_the_test_and_named_by_the_plan(bad):
+    assert not is_version(bad)
     with pytest.raises(AnsibleFilterError, match="connector_plan: connector_min_version must be a version"):
         plan(host(CURRENT), [], min_version=bad)
 
