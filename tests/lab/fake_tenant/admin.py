@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .identity import approve_device_code
 from .model import CONNECTOR_STATUSES, FaultError
-from .server import HttpError, Response
+from .server import HttpError, Response, route
 
 
 def _bad(message: str, status: int = 400) -> HttpError:
@@ -20,10 +20,12 @@ def _body(req) -> dict:
     return body
 
 
+@route("GET", "/_admin/state", "admin")
 def state(server, req):
     return Response(200, server.tenant.snapshot())
 
 
+@route("GET", "/_admin/info", "admin")
 def info(server, req):
     # The start-up JSON line minus the secrets, for tools that lost it.
     data = server.info()
@@ -32,12 +34,14 @@ def info(server, req):
     return Response(200, data)
 
 
+@route("POST", "/_admin/reset", "admin")
 def reset(server, req):
     body = _body(req)
     server.tenant.reset(tokens=bool(body.get("tokens")), seed=body.get("seed", True) is not False)
     return Response(200, server.tenant.snapshot())
 
 
+@route("POST", "/_admin/seed", "admin")
 def seed(server, req):
     try:
         return Response(200, server.tenant.seed(_body(req)))
@@ -45,6 +49,7 @@ def seed(server, req):
         raise _bad("seed: %s" % exc)
 
 
+@route("POST", "/_admin/connectors/{id}/status", "admin")
 def connector_status(server, req):
     body = _body(req)
     status = body.get("status")
@@ -61,6 +66,7 @@ def connector_status(server, req):
     return Response(200, {"id": connector["id"], "status": status})
 
 
+@route("POST", "/_admin/devicecode/approve", "admin")
 def devicecode_approve(server, req):
     body = _body(req)
     try:
@@ -75,6 +81,7 @@ def devicecode_approve(server, req):
     return Response(200, {"approved" if not body.get("deny") else "declined": changed})
 
 
+@route("POST", "/_admin/tokens/expire", "admin")
 def tokens_expire(server, req):
     body = _body(req)
     try:
@@ -84,6 +91,7 @@ def tokens_expire(server, req):
     return Response(200, {"expired": n})
 
 
+@route("GET", "/_admin/counts", "admin")
 def counts(server, req):
     tenant = server.tenant
     with tenant.lock:
@@ -92,16 +100,19 @@ def counts(server, req):
                               "downloads_served": tenant.downloads_served})
 
 
+@route("POST", "/_admin/counts/reset", "admin")
 def counts_reset(server, req):
     server.tenant.reset_counts()
     return Response(200, {"reset": True})
 
 
+@route("GET", "/_admin/faults", "admin")
 def faults_list(server, req):
     with server.tenant.lock:
         return Response(200, {"faults": [f.public() for f in server.tenant.faults]})
 
 
+@route("POST", "/_admin/faults", "admin")
 def faults_add(server, req):
     body = _body(req)
     specs = body.get("faults", [body]) if "faults" in body else [body]
@@ -112,30 +123,15 @@ def faults_add(server, req):
     return Response(200, {"faults": made})
 
 
+@route("DELETE", "/_admin/faults", "admin")
 def faults_clear(server, req):
     with server.tenant.lock:
         server.tenant.faults.clear()
     return Response(200, {"faults": []})
 
 
+@route("GET", "/_admin/endpoints", "admin")
 def endpoints(server, req):
     from .server import ROUTE_KEYS
 
     return Response(200, {"endpoints": sorted(ROUTE_KEYS)})
-
-
-ROUTES = [
-    ("GET", "/_admin/state", state, "admin"),
-    ("GET", "/_admin/info", info, "admin"),
-    ("GET", "/_admin/endpoints", endpoints, "admin"),
-    ("POST", "/_admin/reset", reset, "admin"),
-    ("POST", "/_admin/seed", seed, "admin"),
-    ("POST", "/_admin/connectors/{id}/status", connector_status, "admin"),
-    ("POST", "/_admin/devicecode/approve", devicecode_approve, "admin"),
-    ("POST", "/_admin/tokens/expire", tokens_expire, "admin"),
-    ("GET", "/_admin/counts", counts, "admin"),
-    ("POST", "/_admin/counts/reset", counts_reset, "admin"),
-    ("GET", "/_admin/faults", faults_list, "admin"),
-    ("POST", "/_admin/faults", faults_add, "admin"),
-    ("DELETE", "/_admin/faults", faults_clear, "admin"),
-]

@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 from .graph import (_apply_filter, _check_id, _fail, _get, _group_out, _page, _ref_id, graph_call, json_object,
                     list_handler)
 from .model import new_id, public, utc_iso
-from .server import Response
+from .server import READS, WRITES, Response, route
 
 ON_PREMISES_TEMPLATE_ID = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621"
 USER_ROLE_ID = "18d14569-c3bd-439b-9a66-3a2aee01d14f"
@@ -77,6 +77,17 @@ PUBLISHING_DEFAULTS = {
 APP_WRITABLE = {"displayName", "identifierUris", "web", "onPremisesPublishing", "tags", "notes"}
 V1 = "/v1.0"
 BETA = "/beta"
+SP = V1 + "/servicePrincipals"
+SP_BY_APPID = V1 + "/servicePrincipals(appId={appId})"
+
+
+def _v1_and_beta(method: str, path: str, category: str):
+    """Serve the decorated handler at ``path`` in both Graph versions (``_version`` tells them apart)."""
+    def register(handler):
+        for version in (V1, BETA):
+            route(method, version + path, category)(handler)
+        return handler
+    return register
 
 
 # ----------------------------------------------------------------- state (kept on the Tenant)
@@ -249,6 +260,7 @@ def _body(req) -> dict:
     return json_object(req, "a JSON object")
 
 
+@route("GET", V1 + "/applicationTemplates", READS)
 @graph_call
 def list_templates(server, req):
     items = [{"id": ON_PREMISES_TEMPLATE_ID, "displayName": "Custom", "categories": [],
@@ -256,6 +268,7 @@ def list_templates(server, req):
     return _page(server, req, items, "applicationTemplates")
 
 
+@route("POST", V1 + "/applicationTemplates/{id}/instantiate", WRITES)
 @graph_call
 def instantiate(server, req):
     if req.params["id"].lower() != ON_PREMISES_TEMPLATE_ID:
@@ -282,6 +295,7 @@ def _app_for_read(tenant, application: dict, req) -> dict:
     return out
 
 
+@_v1_and_beta("GET", "/applications", READS)
 @graph_call
 def list_applications(server, req):
     tenant = server.tenant
@@ -289,6 +303,7 @@ def list_applications(server, req):
     return _page(server, req, items, "applications")
 
 
+@_v1_and_beta("GET", "/applications/{id}", READS)
 @graph_call
 def get_application(server, req):
     tenant = server.tenant
@@ -383,6 +398,7 @@ def _sso(req, value, current: dict) -> dict:
     return merged
 
 
+@_v1_and_beta("PATCH", "/applications/{id}", WRITES)
 @graph_call
 def update_application(server, req):
     body = _body(req)
@@ -419,6 +435,7 @@ def update_application(server, req):
     return Response(204)
 
 
+@_v1_and_beta("DELETE", "/applications/{id}", WRITES)
 @graph_call
 def delete_application(server, req):
     tenant = server.tenant
@@ -439,12 +456,14 @@ def _published(req, tenant) -> dict:
     return application
 
 
+@route("GET", BETA + "/applications/{id}/connectorGroup", READS)
 @graph_call
 def get_connector_group(server, req):
     application = _published(req, server.tenant)
     return Response(200, _group_out(server.tenant.groups[application["_group"]]))
 
 
+@route("PUT", BETA + "/applications/{id}/connectorGroup/$ref", WRITES)
 @graph_call
 def put_connector_group(server, req):
     group_id = _ref_id(req, "connectorGroups")
@@ -454,6 +473,7 @@ def put_connector_group(server, req):
     return Response(204)
 
 
+@route("DELETE", BETA + "/applications/{id}/connectorGroup/$ref", WRITES)
 @graph_call
 def delete_connector_group(server, req):
     application = _published(req, server.tenant)
@@ -473,9 +493,11 @@ def _sp(req, tenant) -> dict:
     return _get(req, _sps(tenant), req.params["id"])
 
 
-list_service_principals = list_handler("service_principals", public, "servicePrincipals")
+list_service_principals = list_handler(SP, "service_principals", public, "servicePrincipals")
 
 
+@route("GET", SP + "/{id}", READS)
+@route("GET", SP_BY_APPID, READS)
 @graph_call
 def get_service_principal(server, req):
     return Response(200, public(_sp(req, server.tenant)))
@@ -491,6 +513,8 @@ def _principal(tenant, principal_id: str):
     return None, None
 
 
+@route("GET", SP + "/{id}/appRoleAssignedTo", READS)
+@route("GET", SP_BY_APPID + "/appRoleAssignedTo", READS)
 @graph_call
 def list_assignments(server, req):
     sp = _sp(req, server.tenant)
@@ -498,6 +522,7 @@ def list_assignments(server, req):
     return _page(server, req, items, "servicePrincipals('%s')/appRoleAssignedTo" % sp["id"])
 
 
+@route("POST", SP + "/{id}/appRoleAssignedTo", WRITES)
 @graph_call
 def add_assignment(server, req):
     body = _body(req)
@@ -527,6 +552,7 @@ def add_assignment(server, req):
     return Response(201, dict(assignment))
 
 
+@route("DELETE", SP + "/{id}/appRoleAssignedTo/{assignment}", WRITES)
 @graph_call
 def delete_assignment(server, req):
     tenant = server.tenant
@@ -537,11 +563,13 @@ def delete_assignment(server, req):
     return Response(204)
 
 
+@route("GET", V1 + "/domains", READS)
 @graph_call
 def list_domains(server, req):
     return _page(server, req, domains(server.tenant), "domains")
 
 
+@route("GET", V1 + "/groups", READS)
 @graph_call
 def list_directory_groups(server, req):
     items = [dict(g) for g in server.tenant.directory_groups.values()]
@@ -562,33 +590,3 @@ def seed(tenant, data: dict) -> dict:
         application, _sp = new_application(tenant, item["displayName"], app_id=item.get("id"))
         made["templateApplications"].append(application_out(tenant, application))
     return made
-
-
-SP = "/v1.0/servicePrincipals"
-SP_BY_APPID = "/v1.0/servicePrincipals(appId={appId})"
-R, W = "graph_reads", "graph_writes"
-ROUTES = [
-    ("GET", "/v1.0/applicationTemplates", list_templates, R),
-    ("POST", "/v1.0/applicationTemplates/{id}/instantiate", instantiate, W),
-    ("GET", "/v1.0/domains", list_domains, R),
-    ("GET", "/v1.0/groups", list_directory_groups, R),
-]
-for _version_prefix in (V1, BETA):
-    ROUTES += [
-        ("GET", _version_prefix + "/applications", list_applications, R),
-        ("GET", _version_prefix + "/applications/{id}", get_application, R),
-        ("PATCH", _version_prefix + "/applications/{id}", update_application, W),
-        ("DELETE", _version_prefix + "/applications/{id}", delete_application, W),
-    ]
-ROUTES += [
-    ("GET", BETA + "/applications/{id}/connectorGroup", get_connector_group, R),
-    ("PUT", BETA + "/applications/{id}/connectorGroup/$ref", put_connector_group, W),
-    ("DELETE", BETA + "/applications/{id}/connectorGroup/$ref", delete_connector_group, W),
-    ("GET", SP, list_service_principals, R),
-    ("GET", SP + "/{id}", get_service_principal, R),
-    ("GET", SP_BY_APPID, get_service_principal, R),
-    ("GET", SP + "/{id}/appRoleAssignedTo", list_assignments, R),
-    ("GET", SP_BY_APPID + "/appRoleAssignedTo", list_assignments, R),
-    ("POST", SP + "/{id}/appRoleAssignedTo", add_assignment, W),
-    ("DELETE", SP + "/{id}/appRoleAssignedTo/{assignment}", delete_assignment, W),
-]

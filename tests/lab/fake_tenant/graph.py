@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 
 from .crypto import verify_jwt
 from .model import REGIONS, User, public
-from .server import GRAPH, HttpError, Response, graph_error
+from .server import GRAPH, READS, WRITES, HttpError, Response, graph_error, route
 
 GRAPH_SCOPES = {"Directory.ReadWrite.All", "Directory.AccessAsUser.All", "OnPremisesPublishingProfiles.ReadWrite.All"}
 WWW_AUTH = ('Bearer realm="", authorization_uri="%s/common/oauth2/authorize", '
@@ -200,16 +200,19 @@ def graph_call(handler):
     return call
 
 
-def list_handler(table: str, out, context: str):
-    """GET of a whole collection: every object of the tenant's ``table``, as ``out`` shows it, paged."""
+def list_handler(path: str, table: str, out, context: str):
+    """GET of the whole collection at ``path``: every object of the tenant's ``table``, as ``out`` shows it,
+    paged."""
+    @route("GET", path, READS)
     @graph_call
     def handler(server, req):
         return _page(server, req, [out(x) for x in getattr(server.tenant, table).values()], context)
     return handler
 
 
-def get_handler(table: str, out):
-    """GET of one object of the tenant's ``table`` by the id in the URL."""
+def get_handler(path: str, table: str, out):
+    """GET of one object of the tenant's ``table`` by its id, below the collection at ``path``."""
+    @route("GET", path + "/{id}", READS)
     @graph_call
     def handler(server, req):
         return Response(200, out(_get(req, getattr(server.tenant, table), req.params["id"])))
@@ -218,10 +221,11 @@ def get_handler(table: str, out):
 
 # ----- connectors
 PROFILE = "onPremisesPublishingProfiles('applicationProxy')"
-list_connectors = list_handler("connectors", _connector_out, PROFILE + "/connectors")
-get_connector = get_handler("connectors", _connector_out)
+list_connectors = list_handler(GRAPH + "/connectors", "connectors", _connector_out, PROFILE + "/connectors")
+get_connector = get_handler(GRAPH + "/connectors", "connectors", _connector_out)
 
 
+@route("GET", GRAPH + "/connectors/{id}/memberOf", READS)
 @graph_call
 def connector_member_of(server, req):
     connector = _get(req, server.tenant.connectors, req.params["id"])
@@ -240,14 +244,15 @@ def _move(server, req, connector_id: str, group_id: str) -> Response:
     return Response(204)
 
 
+@route("POST", GRAPH + "/connectors/{id}/memberOf/$ref", WRITES)
 @graph_call
 def connector_add_member_of(server, req):
     return _move(server, req, req.params["id"], _ref_id(req, "connectorGroups"))
 
 
 # ----- connector groups
-list_groups = list_handler("groups", _group_out, PROFILE + "/connectorGroups")
-get_group = get_handler("groups", _group_out)
+list_groups = list_handler(GRAPH + "/connectorGroups", "groups", _group_out, PROFILE + "/connectorGroups")
+get_group = get_handler(GRAPH + "/connectorGroups", "groups", _group_out)
 
 
 def _group_body(req) -> dict:
@@ -267,6 +272,7 @@ def _group_body(req) -> dict:
     return body
 
 
+@route("POST", GRAPH + "/connectorGroups", WRITES)
 @graph_call
 def create_group(server, req):
     body = _group_body(req)
@@ -283,6 +289,7 @@ def _busy(tenant, group: dict) -> bool:
     return bool(tenant.group_members(group["id"]) or tenant.group_applications(group["id"]))
 
 
+@route("PATCH", GRAPH + "/connectorGroups/{id}", WRITES)
 @graph_call
 def update_group(server, req):
     body = _group_body(req)
@@ -296,6 +303,7 @@ def update_group(server, req):
     return Response(200, _group_out(group))
 
 
+@route("DELETE", GRAPH + "/connectorGroups/{id}", WRITES)
 @graph_call
 def delete_group(server, req):
     tenant = server.tenant
@@ -310,35 +318,21 @@ def delete_group(server, req):
     return Response(204)
 
 
+@route("GET", GRAPH + "/connectorGroups/{id}/members", READS)
 @graph_call
 def group_members(server, req):
     group = _get(req, server.tenant.groups, req.params["id"])
     return _page(server, req, [_connector_out(c) for c in server.tenant.group_members(group["id"])], "connectors")
 
 
+@route("POST", GRAPH + "/connectorGroups/{id}/members/$ref", WRITES)
 @graph_call
 def group_add_member(server, req):
     return _move(server, req, _ref_id(req, "connectors"), req.params["id"])
 
 
+@route("GET", GRAPH + "/connectorGroups/{id}/applications", READS)
 @graph_call
 def group_applications(server, req):
     group = _get(req, server.tenant.groups, req.params["id"])
     return _page(server, req, [_app_out(a) for a in server.tenant.group_applications(group["id"])], "applications")
-
-
-R, W = "graph_reads", "graph_writes"
-ROUTES = [
-    ("GET", GRAPH + "/connectors", list_connectors, R),
-    ("GET", GRAPH + "/connectors/{id}", get_connector, R),
-    ("GET", GRAPH + "/connectors/{id}/memberOf", connector_member_of, R),
-    ("POST", GRAPH + "/connectors/{id}/memberOf/$ref", connector_add_member_of, W),
-    ("GET", GRAPH + "/connectorGroups", list_groups, R),
-    ("POST", GRAPH + "/connectorGroups", create_group, W),
-    ("GET", GRAPH + "/connectorGroups/{id}", get_group, R),
-    ("PATCH", GRAPH + "/connectorGroups/{id}", update_group, W),
-    ("DELETE", GRAPH + "/connectorGroups/{id}", delete_group, W),
-    ("GET", GRAPH + "/connectorGroups/{id}/members", group_members, R),
-    ("POST", GRAPH + "/connectorGroups/{id}/members/$ref", group_add_member, W),
-    ("GET", GRAPH + "/connectorGroups/{id}/applications", group_applications, R),
-]

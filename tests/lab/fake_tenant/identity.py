@@ -9,7 +9,7 @@ import time
 
 from .crypto import ClientAssertionError, verify_client_assertion
 from .model import AZURE_CLI_APP_ID, CONNECTOR_APP_ID, GRAPH_ALIASES, new_id, utc_iso
-from .server import HttpError, Response
+from .server import HttpError, Response, route
 from .tokens import issue
 
 RESERVED_SCOPES = {"openid", "profile", "offline_access", "email"}
@@ -43,6 +43,7 @@ def resolve_tenant(server, segment: str) -> str:
                       "signing into the correct cloud." % segment)
 
 
+@route("GET", "/{tenant}/v2.0/.well-known/openid-configuration", "identity")
 def openid_configuration(server, req):
     resolved = resolve_tenant(server, req.params["tenant"])
     base = "%s/%s" % (server.base_url, resolved)
@@ -66,11 +67,13 @@ def openid_configuration(server, req):
     })
 
 
+@route("GET", "/{tenant}/discovery/v2.0/keys", "identity")
 def jwks(server, req):
     resolve_tenant(server, req.params["tenant"])
     return Response(200, {"keys": []})  # tokens are HMAC-signed; only the fake itself validates them
 
 
+@route("GET", "/common/userrealm/{user}", "identity")
 def user_realm(server, req):
     name = req.params["user"]
     domain = name.rsplit("@", 1)[-1].lower()
@@ -81,6 +84,7 @@ def user_realm(server, req):
                           "cloud_audience_urn": "urn:federation:MicrosoftOnline"})
 
 
+@route("GET", "/devicelogin", "identity")
 def device_login_page(server, req):
     return Response(200, "Fake tenant device sign-in (test double, not Microsoft). Approve a code with "
                          "POST %s/_admin/devicecode/approve.\n" % server.base_url)
@@ -209,6 +213,7 @@ def _user_code() -> str:
     return "".join(secrets.choice(alphabet) for _char in range(9))
 
 
+@route("POST", "/{tenant}/oauth2/v2.0/devicecode", "devicecode_requests")
 def devicecode(server, req):
     tenant = server.tenant
     segment = req.params["tenant"]
@@ -287,6 +292,7 @@ def _redeem_device_code(server, form: dict, client_id: str):
 
 
 # ----- token endpoint
+@route("POST", "/{tenant}/oauth2/v2.0/token", "token_requests")
 def token(server, req):
     tenant = server.tenant
     segment = req.params["tenant"]
@@ -347,13 +353,3 @@ def token(server, req):
     resource, audience, granted, text = resolve_scopes(server, scope_text, app_only=False)
     check_consent(server, client_id, allowed, resource, audience)
     return Response(200, issue(server, client_id, resource, audience, granted, user, auth_level, scope_text=text))
-
-
-ROUTES = [
-    ("GET", "/{tenant}/v2.0/.well-known/openid-configuration", openid_configuration, "identity"),
-    ("GET", "/{tenant}/discovery/v2.0/keys", jwks, "identity"),
-    ("POST", "/{tenant}/oauth2/v2.0/devicecode", devicecode, "devicecode_requests"),
-    ("POST", "/{tenant}/oauth2/v2.0/token", token, "token_requests"),
-    ("GET", "/common/userrealm/{user}", user_realm, "identity"),
-    ("GET", "/devicelogin", device_login_page, "identity"),
-]

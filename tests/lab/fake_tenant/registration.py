@@ -14,7 +14,7 @@ import time
 
 from .crypto import verify_jwt
 from .model import utc_iso
-from .server import Response
+from .server import Response, route
 
 ISSUER = "connectorregistrationca.msappproxy.net"
 CERT_LIFETIME_DAYS = 180
@@ -27,6 +27,7 @@ def _error(status: int, code: str, message: str, detail: str | None = None) -> R
     return Response(status, body)
 
 
+@route("POST", "/register", "registrations")
 def register(server, req):
     tenant = server.tenant
     token = req.bearer()
@@ -92,6 +93,9 @@ def register(server, req):
     })
 
 
+@route("GET", "/connector/download", "downloads")
+# The direct-binary path Microsoft's sample script uses (FACTS.md section 1.2).
+@route("GET", "/Subscription/{subscription}/Connector/DownloadConnectorInstaller", "downloads")
 def download(server, req):
     tenant = server.tenant
     if req.method == "GET":
@@ -101,11 +105,3 @@ def download(server, req):
         "Content-Disposition": 'attachment; filename="MicrosoftEntraPrivateNetworkConnectorInstaller.exe"',
         "ETag": '"%s"' % hashlib.sha256(tenant.installer_blob).hexdigest(),
     })
-
-
-ROUTES = [
-    ("POST", "/register", register, "registrations"),
-    ("GET", "/connector/download", download, "downloads"),
-    # The direct-binary path Microsoft's sample script uses (FACTS.md section 1.2).
-    ("GET", "/Subscription/{subscription}/Connector/DownloadConnectorInstaller", download, "downloads"),
-]

@@ -118,23 +118,22 @@ def test_endpoints_must_be_https(option, value):
 
 
 @pytest.mark.parametrize("options, environ, message", [
-    ({"tenant_id": "not a tenant"}, {},
-     "tenant_id 'not a tenant' is neither a GUID nor a domain name: use the directory (tenant) ID, such as "
-     "00000000-0000-0000-0000-000000000000, or a verified domain, such as contoso.onmicrosoft.com."),
-    ({"cloud": "china"}, {},
-     "value of cloud must be one of: global, usgov, got: china"),
-    ({"auth_method": "interactive"}, {},
-     "value of auth_method must be one of: access_token, certificate, client_secret, device_code, password, got: "
-     "interactive"),
-    ({}, {"ENTRA_TIMEOUT": "soon"},
-     "argument 'timeout' is of type"),  # the argument spec's own words, which vary with ansible-core
-    ({"device_code_timeout": 0}, {},
-     "device_code_timeout must be greater than 0, got 0."),
-    ({"token_cache": "maybe"}, {},
-     "argument 'token_cache' is of type"),
-    ({"ca_bundle": "/nonexistent/ca.pem"}, {},
-     "ca_bundle '/nonexistent/ca.pem' cannot be read: give the path of a PEM file of CA certificates to trust for "
-     "authority_host and graph_endpoint."),
+    pytest.param({"tenant_id": "not a tenant"}, {},
+                 "tenant_id 'not a tenant' is neither a GUID nor a domain name: use the directory (tenant) ID, such "
+                 "as 00000000-0000-0000-0000-000000000000, or a verified domain, such as contoso.onmicrosoft.com.",
+                 id="tenant_id"),
+    pytest.param({"cloud": "china"}, {}, "value of cloud must be one of: global, usgov, got: china", id="cloud"),
+    pytest.param({"auth_method": "interactive"}, {},
+                 "value of auth_method must be one of: access_token, certificate, client_secret, device_code, "
+                 "password, got: interactive", id="auth_method"),
+    # the argument spec's own words, which vary with ansible-core
+    pytest.param({}, {"ENTRA_TIMEOUT": "soon"}, "argument 'timeout' is of type", id="timeout-from-environ"),
+    pytest.param({"device_code_timeout": 0}, {}, "device_code_timeout must be greater than 0, got 0.",
+                 id="device_code_timeout"),
+    pytest.param({"token_cache": "maybe"}, {}, "argument 'token_cache' is of type", id="token_cache"),
+    pytest.param({"ca_bundle": "/nonexistent/ca.pem"}, {},
+                 "ca_bundle '/nonexistent/ca.pem' cannot be read: give the path of a PEM file of CA certificates to "
+                 "trust for authority_host and graph_endpoint.", id="ca_bundle"),
 ])
 def test_validation_messages(options, environ, message):
     options = dict({"tenant_id": TENANT}, **options)

@@ -62,42 +62,39 @@ class FakeGraph:
         return self.groups[self.member_of[connector["id"]]]
 
     # GraphClient API
-    def _read(self, kind, key=None):
+    def _read(self, kind, table, key=None):
+        """A read as GraphClient sends it (once until the next write): all of ``table``, or the object at
+        ``key`` (404 when there is none)."""
         if (kind, key) not in self._seen:
             self._seen.add((kind, key))
             self.reads.append(kind)
-
-    def _get(self, kind, table, key):
-        self._read(kind, key)
+        if key is None:
+            return list(table.values())
         if key not in table:
             raise EntraGraphError(404, "Request_ResourceNotFound", "%s was not found" % key)
         return table[key]
 
     def list_connectors(self):
-        self._read("connectors")
-        return list(self.connectors.values())
+        return self._read("connectors", self.connectors)
 
     def get_connector(self, cid):
-        return self._get("connector", self.connectors, cid)
+        return self._read("connector", self.connectors, cid)
 
     def connector_group_of(self, cid):
-        self._read("memberOf", cid)
-        return self.groups[self.member_of[cid]]
+        return self.groups[self._read("memberOf", self.member_of, cid)]
 
     def list_groups(self):
-        self._read("groups")
-        return list(self.groups.values())
+        return self._read("groups", self.groups)
 
     def get_group(self, gid):
-        return self._get("group", self.groups, gid)
+        return self._read("group", self.groups, gid)
 
     def list_group_members(self, gid):
-        self._read("members", gid)
+        self._read("members", self.groups, gid)
         return [c for cid, c in self.connectors.items() if self.member_of[cid] == gid]
 
     def list_group_applications(self, gid):
-        self._read("applications", gid)
-        return list(self.applications[gid])
+        return list(self._read("applications", self.applications, gid))
 
     def _write(self, *record):
         self._seen.clear()
