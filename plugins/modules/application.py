@@ -329,7 +329,6 @@ from ..module_utils._graph_client import EntraGraphError  # noqa: E402
 from ..module_utils._graph_module import (  # noqa: E402
     GraphTaskError,
     find_group,
-    graph_module_spec,
     run_module,
 )
 from ..module_utils._publishing import (  # noqa: E402
@@ -618,41 +617,38 @@ def _warn(module, view):
                     % (view.get("name"), certificate.get("thumbprint"), when))
 
 
-def module_spec():
-    return graph_module_spec(
-        dict(
-            name=dict(type="str", required=True),
-            object_id=dict(type="str"),
-            state=dict(type="str", default="present", choices=["absent", "present"]),
-            external_url=dict(type="str"),
-            internal_url=dict(type="str"),
-            pre_authentication=dict(type="str", choices=["aadPreAuthentication", "passthru"]),
-            application_server_timeout=dict(type="str", choices=["default", "long"]),
-            backend_certificate_validation=dict(type="bool"),
-            http_only_cookie=dict(type="bool"),
-            persistent_cookie=dict(type="bool"),
-            secure_cookie=dict(type="bool"),
-            state_session=dict(type="bool"),
-            translate_host_header=dict(type="bool"),
-            translate_links_in_body=dict(type="bool"),
-            connector_group=dict(type="str"),
-            single_sign_on_mode=dict(type="str", choices=SSO_MODES),
-            kerberos_spn=dict(type="str"),
-            kerberos_delegated_login_identity=dict(type="str", default="userPrincipalName", choices=LOGIN_IDENTITIES),
-            pfx_path=dict(type="path"),
-            pfx_password=dict(type="str", no_log=True),
-            certificate_expiry_warning_days=dict(type="int", default=30),
-            assignments=dict(type="list", elements="str"),
-            assignments_exclusive=dict(type="bool", default=False),
-            app_role_id=dict(type="str", default=USER_ROLE_ID),
-            instantiate_timeout=dict(type="int", default=120),
-        ),
-        required_together=[("pfx_path", "pfx_password")],
-    )
+OPTIONS = dict(
+    name=dict(type="str", required=True),
+    object_id=dict(type="str"),
+    state=dict(type="str", default="present", choices=["absent", "present"]),
+    external_url=dict(type="str"),
+    internal_url=dict(type="str"),
+    pre_authentication=dict(type="str", choices=["aadPreAuthentication", "passthru"]),
+    application_server_timeout=dict(type="str", choices=["default", "long"]),
+    backend_certificate_validation=dict(type="bool"),
+    http_only_cookie=dict(type="bool"),
+    persistent_cookie=dict(type="bool"),
+    secure_cookie=dict(type="bool"),
+    state_session=dict(type="bool"),
+    translate_host_header=dict(type="bool"),
+    translate_links_in_body=dict(type="bool"),
+    connector_group=dict(type="str"),
+    single_sign_on_mode=dict(type="str", choices=SSO_MODES),
+    kerberos_spn=dict(type="str"),
+    kerberos_delegated_login_identity=dict(type="str", default="userPrincipalName", choices=LOGIN_IDENTITIES),
+    pfx_path=dict(type="path"),
+    pfx_password=dict(type="str", no_log=True),
+    certificate_expiry_warning_days=dict(type="int", default=30),
+    assignments=dict(type="list", elements="str"),
+    assignments_exclusive=dict(type="bool", default=False),
+    app_role_id=dict(type="str", default=USER_ROLE_ID),
+    instantiate_timeout=dict(type="int", default=120),
+)
+RULES = dict(required_together=[("pfx_path", "pfx_password")])
 
 
 def main():
-    run_module(module_spec(), manage_application)
+    run_module(manage_application, OPTIONS, RULES)
 
 
 if __name__ == "__main__":

@@ -78,11 +78,8 @@ applications:
 """
 
 from ..module_utils._graph_client import EntraGraphError  # noqa: E402
-from ..module_utils._graph_module import graph_module_spec, run_module  # noqa: E402
-from ..module_utils._publishing import (  # noqa: E402
-    ON_PREMISES_TEMPLATE_ID,
-    application_view,
-)
+from ..module_utils._graph_module import by_name, run_module  # noqa: E402
+from ..module_utils._publishing import ON_PREMISES_TEMPLATE_ID, application_view  # noqa: E402
 
 
 def list_applications(module):
@@ -100,7 +97,7 @@ def list_applications(module):
     if params["name"]:
         found = [a for a in found if (a.get("displayName") or "").lower() == params["name"].lower()]
     views = []
-    for application in sorted(found, key=lambda a: ((a.get("displayName") or "").lower(), a.get("id"))):
+    for application in found:
         group = None
         if params["connector_group"] and application.get("onPremisesPublishing"):
             group = client.application_connector_group(application["id"])
@@ -109,22 +106,19 @@ def list_applications(module):
         if not params["connector_group"]:
             view.pop("connector_group")
         views.append(view)
-    module.exit_json(changed=False, applications=views)
+    module.exit_json(changed=False, applications=by_name(views))
 
 
-def module_spec():
-    return graph_module_spec(
-        dict(
-            name=dict(type="str"),
-            object_id=dict(type="str"),
-            connector_group=dict(type="bool", default=True),
-            assignments=dict(type="bool", default=False),
-        ),
-    )
+OPTIONS = dict(
+    name=dict(type="str"),
+    object_id=dict(type="str"),
+    connector_group=dict(type="bool", default=True),
+    assignments=dict(type="bool", default=False),
+)
 
 
 def main():
-    run_module(module_spec(), list_applications)
+    run_module(list_applications, OPTIONS)
 
 
 if __name__ == "__main__":

@@ -95,7 +95,6 @@ from ..module_utils._graph_module import (  # noqa: E402
     REGIONS,
     describe_connector,
     find_group,
-    graph_module_spec,
     group_view,
     run_module,
 )
@@ -180,20 +179,17 @@ def manage_group(module):
                      diff={"before": before, "after": _state_view(after)})
 
 
-def module_spec():
-    return graph_module_spec(
-        dict(
-            group_id=dict(type="str"),
-            name=dict(type="str"),
-            region=dict(type="str", choices=REGIONS),
-            state=dict(type="str", default="present", choices=["absent", "present"]),
-        ),
-        required_one_of=[("name", "group_id")],
-    )
+OPTIONS = dict(
+    group_id=dict(type="str"),
+    name=dict(type="str"),
+    region=dict(type="str", choices=REGIONS),
+    state=dict(type="str", default="present", choices=["absent", "present"]),
+)
+RULES = dict(required_one_of=[("name", "group_id")])
 
 
 def main():
-    run_module(module_spec(), manage_group)
+    run_module(manage_group, OPTIONS, RULES)
 
 
 if __name__ == "__main__":

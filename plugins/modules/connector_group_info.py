@@ -108,9 +108,9 @@ groups:
 """
 
 from ..module_utils._graph_module import (  # noqa: E402
+    by_name,
     connector_view,
     find_group,
-    graph_module_spec,
     group_view,
     run_module,
 )
@@ -135,28 +135,23 @@ def list_groups(module):
             members = [connector_view(c) for c in client.list_group_members(group["id"])]
             for member in members:
                 del member["group"]  # it is this group
-            members.sort(key=lambda c: ((c["machine_name"] or "").lower(), c["id"] or ""))
-            view["connectors"] = members
+            view["connectors"] = by_name(members, "machine_name")
             view["connector_count"] = len(members)
             view["active_connector_count"] = sum(1 for c in members if c["status"] == "active")
         result.append(view)
-    result.sort(key=lambda g: ((g["name"] or "").lower(), g["id"] or ""))
-    module.exit_json(changed=False, groups=result)
+    module.exit_json(changed=False, groups=by_name(result))
 
 
-def module_spec():
-    return graph_module_spec(
-        dict(
-            group_id=dict(type="str"),
-            include_members=dict(type="bool", default=True),
-            name=dict(type="str"),
-        ),
-        mutually_exclusive=[("name", "group_id")],
-    )
+OPTIONS = dict(
+    group_id=dict(type="str"),
+    include_members=dict(type="bool", default=True),
+    name=dict(type="str"),
+)
+RULES = dict(mutually_exclusive=[("name", "group_id")])
 
 
 def main():
-    run_module(module_spec(), list_groups)
+    run_module(list_groups, OPTIONS, RULES)
 
 
 if __name__ == "__main__":

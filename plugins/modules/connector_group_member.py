@@ -113,7 +113,6 @@ from ..module_utils._graph_module import (  # noqa: E402
     connector_view,
     find_group,
     get_or_none,
-    graph_module_spec,
     group_membership,
     group_ref,
     group_view,
@@ -199,21 +198,20 @@ def place_connectors(module):
                      diff={"before": {"connectors": before}, "after": {"connectors": after}})
 
 
-def module_spec():
-    return graph_module_spec(
-        dict(
-            connector_id=dict(type="list", elements="str"),
-            group=dict(type="str"),
-            group_id=dict(type="str"),
-            machine_name=dict(type="list", elements="str"),
-        ),
-        required_one_of=[("machine_name", "connector_id"), ("group", "group_id")],
-        mutually_exclusive=[("group", "group_id")],
-    )
+OPTIONS = dict(
+    connector_id=dict(type="list", elements="str"),
+    group=dict(type="str"),
+    group_id=dict(type="str"),
+    machine_name=dict(type="list", elements="str"),
+)
+RULES = dict(
+    required_one_of=[("machine_name", "connector_id"), ("group", "group_id")],
+    mutually_exclusive=[("group", "group_id")],
+)
 
 
 def main():
-    run_module(module_spec(), place_connectors)
+    run_module(place_connectors, OPTIONS, RULES)
 
 
 if __name__ == "__main__":

@@ -106,8 +106,8 @@ connectors:
 """
 
 from ..module_utils._graph_module import (  # noqa: E402
+    by_name,
     connector_view,
-    graph_module_spec,
     group_membership,
     match_machine_name,
     run_module,
@@ -142,22 +142,18 @@ def list_connectors(module):
         membership = group_membership(client, [c.get("id") for c in connectors])
 
     result = [connector_view(c, membership.get(c.get("id"))) for c in connectors]
-    result.sort(key=lambda c: ((c["machine_name"] or "").lower(), c["id"] or ""))
-    module.exit_json(changed=False, connectors=result)
+    module.exit_json(changed=False, connectors=by_name(result, "machine_name"))
 
 
-def module_spec():
-    return graph_module_spec(
-        dict(
-            group=dict(type="str"),
-            machine_name=dict(type="str"),
-            status=dict(type="str", choices=["active", "inactive"]),
-        ),
-    )
+OPTIONS = dict(
+    group=dict(type="str"),
+    machine_name=dict(type="str"),
+    status=dict(type="str", choices=["active", "inactive"]),
+)
 
 
 def main():
-    run_module(module_spec(), list_connectors)
+    run_module(list_connectors, OPTIONS)
 
 
 if __name__ == "__main__":
