@@ -8,7 +8,6 @@ DOCUMENTATION = r"""
 ---
 module: application
 short_description: Publish an on-premises web application through Microsoft Entra application proxy
-version_added: 0.1.0
 description:
   - Makes sure an on-premises application is published through application proxy with the wanted URLs,
     settings, connector group, single sign-on, custom-domain certificate and assigned users and groups, or that
@@ -31,6 +30,7 @@ description:
   - Uses Microsoft Graph (beta for C(onPremisesPublishing) and the connector group); the user needs the
     Application Administrator role (Cloud Application Administrator cannot manage application proxy
     settings) and the tenant a Microsoft Entra ID P1 or P2 licence.
+version_added: 0.1.0
 options:
   name:
     description:
@@ -180,19 +180,7 @@ options:
         the creation with a 404, or shows the objects only seconds later).
     type: int
     default: 120
-extends_documentation_fragment:
-  - entra.app_proxy.graph_auth
-  - entra.app_proxy.graph_module
-  - entra.app_proxy.graph_module.writes
-attributes:
-  diff_mode:
-    details: The diff shows URLs, settings, single sign-on, group, certificate thumbprint and assignments; never a
-      certificate or password.
-notes:
-  - The publishing API (C(onPremisesPublishing), connector groups) is beta Graph; Microsoft does not support beta
-    APIs in production.
-  - A rerun that changes nothing reads the application, and its connector group and assignments when those options
-    are set (at most three Graph requests), and writes nothing.
+extends_documentation_fragment: [entra.app_proxy.graph_auth, entra.app_proxy.graph_module, entra.app_proxy.graph_module.writes]
 seealso:
   - module: entra.app_proxy.application_info
   - module: entra.app_proxy.connector_group
@@ -202,8 +190,15 @@ seealso:
   - name: onPremisesPublishing resource type (beta)
     description: The settings and their defaults.
     link: https://learn.microsoft.com/graph/api/resources/onpremisespublishing?view=graph-rest-beta
-author:
-  - entra.app_proxy maintainers (@entra-app-proxy)
+attributes:
+  diff_mode:
+    details: The diff shows URLs, settings, single sign-on, group, certificate thumbprint and assignments; never a
+      certificate or password.
+notes:
+  - The publishing API (C(onPremisesPublishing), connector groups) is beta Graph; Microsoft does not support beta
+    APIs in production.
+  - A rerun that changes nothing reads the application, and its connector group and assignments when those options
+    are set (at most three Graph requests), and writes nothing.
 """
 
 EXAMPLES = r"""

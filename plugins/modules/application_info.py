@@ -8,12 +8,12 @@ DOCUMENTATION = r"""
 ---
 module: application_info
 short_description: List the applications published through Microsoft Entra application proxy
-version_added: 0.1.0
 description:
   - Lists the applications made from the on-premises application template, with their external and internal
     URLs, publishing settings, single sign-on, custom-domain certificate metadata and connector group.
   - Reads only. The application list is one Graph request; each published application's connector group is one
     more (O(connector_group=false) skips them), and its assignments one more when O(assignments=true).
+version_added: 0.1.0
 options:
   name:
     description:
@@ -33,14 +33,9 @@ options:
       - Read the users and groups assigned to each application.
     type: bool
     default: false
-extends_documentation_fragment:
-  - entra.app_proxy.graph_auth
-  - entra.app_proxy.graph_module
-  - entra.app_proxy.graph_module.read_only
+extends_documentation_fragment: [entra.app_proxy.graph_auth, entra.app_proxy.graph_module, entra.app_proxy.graph_module.read_only]
 seealso:
   - module: entra.app_proxy.application
-author:
-  - entra.app_proxy maintainers (@entra-app-proxy)
 """
 
 EXAMPLES = r"""

@@ -8,7 +8,6 @@ DOCUMENTATION = r"""
 ---
 module: connector_group
 short_description: Create, update or delete a Microsoft Entra private network connector group
-version_added: 0.1.0
 description:
   - Makes sure an application proxy (private network) connector group exists with the wanted name and
     region, or does not exist.
@@ -16,6 +15,7 @@ description:
     when a rule would be broken. The region can only be set while no connectors or applications are
     assigned to the group. A group can only be deleted when no connectors or applications are assigned to
     it. The default group cannot be deleted.
+version_added: 0.1.0
 options:
   group_id:
     description:
@@ -42,20 +42,15 @@ options:
     type: str
     choices: [absent, present]
     default: present
-extends_documentation_fragment:
-  - entra.app_proxy.graph_auth
-  - entra.app_proxy.graph_module
-  - entra.app_proxy.graph_module.writes
-notes:
-  - Connector groups are a beta Graph API; Microsoft does not support beta APIs in production.
+extends_documentation_fragment: [entra.app_proxy.graph_auth, entra.app_proxy.graph_module, entra.app_proxy.graph_module.writes]
 seealso:
   - module: entra.app_proxy.connector_group_info
   - module: entra.app_proxy.connector_group_member
   - name: Microsoft Graph connectorGroup resource (beta)
     description: Group properties and the rules for region and deletion.
     link: https://learn.microsoft.com/graph/api/resources/connectorgroup?view=graph-rest-beta
-author:
-  - entra.app_proxy maintainers (@entra-app-proxy)
+notes:
+  - Connector groups are a beta Graph API; Microsoft does not support beta APIs in production.
 """
 
 EXAMPLES = r"""

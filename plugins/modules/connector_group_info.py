@@ -8,10 +8,10 @@ DOCUMENTATION = r"""
 ---
 module: connector_group_info
 short_description: List Microsoft Entra private network connector groups and their connectors
-version_added: 0.1.0
 description:
   - Lists the application proxy (private network) connector groups of the tenant with their region, their
     connectors and how many of those are active.
+version_added: 0.1.0
 options:
   group_id:
     description:
@@ -29,15 +29,10 @@ options:
       - Only return groups with this name, ignoring case.
       - Mutually exclusive with O(group_id).
     type: str
-extends_documentation_fragment:
-  - entra.app_proxy.graph_auth
-  - entra.app_proxy.graph_module
-  - entra.app_proxy.graph_module.read_only
+extends_documentation_fragment: [entra.app_proxy.graph_auth, entra.app_proxy.graph_module, entra.app_proxy.graph_module.read_only]
 seealso:
   - module: entra.app_proxy.connector_group
   - module: entra.app_proxy.connector_info
-author:
-  - entra.app_proxy maintainers (@entra-app-proxy)
 """
 
 EXAMPLES = r"""

@@ -8,10 +8,10 @@ DOCUMENTATION = r"""
 ---
 module: connector_info
 short_description: List Microsoft Entra private network (application proxy) connectors
-version_added: 0.1.0
 description:
   - Lists the connectors registered in the tenant with their status, version and connector group.
   - Graph reads do not grow with the number of connectors, the groups and their members are read once.
+version_added: 0.1.0
 options:
   group:
     description:
@@ -28,18 +28,13 @@ options:
       - Only return connectors with this status.
     type: str
     choices: [active, inactive]
-extends_documentation_fragment:
-  - entra.app_proxy.graph_auth
-  - entra.app_proxy.graph_module
-  - entra.app_proxy.graph_module.read_only
+extends_documentation_fragment: [entra.app_proxy.graph_auth, entra.app_proxy.graph_module, entra.app_proxy.graph_module.read_only]
 seealso:
   - module: entra.app_proxy.connector_group_info
   - module: entra.app_proxy.connector_group_member
   - name: Microsoft Graph connector resource (beta)
     description: The connector object and its status.
     link: https://learn.microsoft.com/graph/api/resources/connector?view=graph-rest-beta
-author:
-  - entra.app_proxy maintainers (@entra-app-proxy)
 """
 
 EXAMPLES = r"""
