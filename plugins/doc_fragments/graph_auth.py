@@ -4,10 +4,13 @@
 # The argument spec of these options is AUTH_ARGSPEC in plugins/module_utils/_auth.py; change both together.
 # Every task that takes them signs in on the controller, in its action plugin: hence the attributes below, whose
 # descriptions every module of this collection that signs in shares (so none names ansible-core's attribute fragments).
+# Those modules share their author too. The secret options share one sentence, the YAML anchor never_logged.
 
 
 class ModuleDocFragment:
     DOCUMENTATION = r"""
+author:
+  - entra.app_proxy maintainers (@entra-app-proxy)
 options:
   access_token:
     description:
@@ -16,7 +19,7 @@ options:
       - Give the token alone, without C(Bearer). A token that is already expired is refused before any change.
       - It must be issued for the resource being called (Microsoft Graph, or the connector registration scope).
       - If not set, the environment variable E(ENTRA_ACCESS_TOKEN) is used.
-      - This value is never logged.
+      - &never_logged This value is never logged.
     type: str
   auth_method:
     description:
@@ -51,7 +54,7 @@ options:
     description:
       - The password of the private key in O(certificate_path), when it is encrypted.
       - If not set, the environment variable E(ENTRA_CERTIFICATE_PASSWORD) is used.
-      - This value is never logged.
+      - *never_logged
     type: str
   certificate_path:
     description:
@@ -75,7 +78,7 @@ options:
     description:
       - The app registration's client secret, for O(auth_method=client_secret).
       - If not set, the environment variable E(ENTRA_CLIENT_SECRET) is used.
-      - This value is never logged.
+      - *never_logged
     type: str
   cloud:
     description:
@@ -104,7 +107,7 @@ options:
     description:
       - The password of O(username), for O(auth_method=password).
       - If not set, the environment variable E(ENTRA_PASSWORD) is used.
-      - This value is never logged.
+      - *never_logged
     type: str
   registration_scope:
     description:

@@ -72,20 +72,26 @@ class GraphModule(AnsibleModule):
             self.fail_json(msg=str(exc))
 
 
-def graph_module_spec(options, **rules):
-    """GraphModule keyword arguments: the shared auth options (doc fragment graph_auth), the module's own
-    ``options`` and ``rules`` (required_one_of, ...); every Graph module supports check mode.
+def graph_module_spec(options, rules=None):
+    """GraphModule keyword arguments of a Graph module: the shared auth options (doc fragment graph_auth), the
+    module's own ``options`` and ``rules`` (required_one_of, ...); every Graph module supports check mode.
 
-    Each module's ``module_spec()`` returns this; the action plugin checks the task with it before it signs in.
+    Each module's main() builds its module with it (run_module), and the action plugin checks the task with it
+    before it signs in; both read the module's OPTIONS and RULES constants.
     """
     argspec = copy.deepcopy(AUTH_ARGSPEC)
-    argspec.update(options)
-    return dict(argument_spec=argspec, supports_check_mode=True, **rules)
+    argspec.update(copy.deepcopy(options))
+    return dict(argument_spec=argspec, supports_check_mode=True, **(rules or {}))
 
 
-def run_module(spec, task):
-    """A Graph module's main(): build the module from ``spec`` and run ``task`` with it."""
-    GraphModule(**spec).run(task)
+def run_module(task, options, rules=None):
+    """A Graph module's main(): build the module from its ``options`` and ``rules`` and run ``task`` with it."""
+    GraphModule(**graph_module_spec(options, rules)).run(task)
+
+
+def by_name(views, key="name"):
+    """``views`` in the order the modules return lists in: by ``key`` ignoring case, then by id (names repeat)."""
+    return sorted(views, key=lambda view: ((view[key] or "").lower(), view["id"] or ""))
 
 
 # ---------------------------------------------------------------- views

@@ -8,7 +8,6 @@ DOCUMENTATION = r"""
 ---
 module: application
 short_description: Publish an on-premises web application through Microsoft Entra application proxy
-version_added: 0.1.0
 description:
   - Makes sure an on-premises application is published through application proxy with the wanted URLs,
     settings, connector group, single sign-on, custom-domain certificate and assigned users and groups, or that
@@ -31,6 +30,7 @@ description:
   - Uses Microsoft Graph (beta for C(onPremisesPublishing) and the connector group); the user needs the
     Application Administrator role (Cloud Application Administrator cannot manage application proxy
     settings) and the tenant a Microsoft Entra ID P1 or P2 licence.
+version_added: 0.1.0
 options:
   name:
     description:
@@ -180,19 +180,7 @@ options:
         the creation with a 404, or shows the objects only seconds later).
     type: int
     default: 120
-extends_documentation_fragment:
-  - entra.app_proxy.graph_auth
-  - entra.app_proxy.graph_module
-  - entra.app_proxy.graph_module.writes
-attributes:
-  diff_mode:
-    details: The diff shows URLs, settings, single sign-on, group, certificate thumbprint and assignments; never a
-      certificate or password.
-notes:
-  - The publishing API (C(onPremisesPublishing), connector groups) is beta Graph; Microsoft does not support beta
-    APIs in production.
-  - A rerun that changes nothing reads the application, and its connector group and assignments when those options
-    are set (at most three Graph requests), and writes nothing.
+extends_documentation_fragment: [entra.app_proxy.graph_auth, entra.app_proxy.graph_module, entra.app_proxy.graph_module.writes]
 seealso:
   - module: entra.app_proxy.application_info
   - module: entra.app_proxy.connector_group
@@ -202,8 +190,15 @@ seealso:
   - name: onPremisesPublishing resource type (beta)
     description: The settings and their defaults.
     link: https://learn.microsoft.com/graph/api/resources/onpremisespublishing?view=graph-rest-beta
-author:
-  - entra.app_proxy maintainers (@entra-app-proxy)
+attributes:
+  diff_mode:
+    details: The diff shows URLs, settings, single sign-on, group, certificate thumbprint and assignments; never a
+      certificate or password.
+notes:
+  - The publishing API (C(onPremisesPublishing), connector groups) is beta Graph; Microsoft does not support beta
+    APIs in production.
+  - A rerun that changes nothing reads the application, and its connector group and assignments when those options
+    are set (at most three Graph requests), and writes nothing.
 """
 
 EXAMPLES = r"""
@@ -329,7 +324,6 @@ from ..module_utils._graph_client import EntraGraphError  # noqa: E402
 from ..module_utils._graph_module import (  # noqa: E402
     GraphTaskError,
     find_group,
-    graph_module_spec,
     run_module,
 )
 from ..module_utils._publishing import (  # noqa: E402
@@ -618,41 +612,38 @@ def _warn(module, view):
                     % (view.get("name"), certificate.get("thumbprint"), when))
 
 
-def module_spec():
-    return graph_module_spec(
-        dict(
-            name=dict(type="str", required=True),
-            object_id=dict(type="str"),
-            state=dict(type="str", default="present", choices=["absent", "present"]),
-            external_url=dict(type="str"),
-            internal_url=dict(type="str"),
-            pre_authentication=dict(type="str", choices=["aadPreAuthentication", "passthru"]),
-            application_server_timeout=dict(type="str", choices=["default", "long"]),
-            backend_certificate_validation=dict(type="bool"),
-            http_only_cookie=dict(type="bool"),
-            persistent_cookie=dict(type="bool"),
-            secure_cookie=dict(type="bool"),
-            state_session=dict(type="bool"),
-            translate_host_header=dict(type="bool"),
-            translate_links_in_body=dict(type="bool"),
-            connector_group=dict(type="str"),
-            single_sign_on_mode=dict(type="str", choices=SSO_MODES),
-            kerberos_spn=dict(type="str"),
-            kerberos_delegated_login_identity=dict(type="str", default="userPrincipalName", choices=LOGIN_IDENTITIES),
-            pfx_path=dict(type="path"),
-            pfx_password=dict(type="str", no_log=True),
-            certificate_expiry_warning_days=dict(type="int", default=30),
-            assignments=dict(type="list", elements="str"),
-            assignments_exclusive=dict(type="bool", default=False),
-            app_role_id=dict(type="str", default=USER_ROLE_ID),
-            instantiate_timeout=dict(type="int", default=120),
-        ),
-        required_together=[("pfx_path", "pfx_password")],
-    )
+OPTIONS = dict(
+    name=dict(type="str", required=True),
+    object_id=dict(type="str"),
+    state=dict(type="str", default="present", choices=["absent", "present"]),
+    external_url=dict(type="str"),
+    internal_url=dict(type="str"),
+    pre_authentication=dict(type="str", choices=["aadPreAuthentication", "passthru"]),
+    application_server_timeout=dict(type="str", choices=["default", "long"]),
+    backend_certificate_validation=dict(type="bool"),
+    http_only_cookie=dict(type="bool"),
+    persistent_cookie=dict(type="bool"),
+    secure_cookie=dict(type="bool"),
+    state_session=dict(type="bool"),
+    translate_host_header=dict(type="bool"),
+    translate_links_in_body=dict(type="bool"),
+    connector_group=dict(type="str"),
+    single_sign_on_mode=dict(type="str", choices=SSO_MODES),
+    kerberos_spn=dict(type="str"),
+    kerberos_delegated_login_identity=dict(type="str", default="userPrincipalName", choices=LOGIN_IDENTITIES),
+    pfx_path=dict(type="path"),
+    pfx_password=dict(type="str", no_log=True),
+    certificate_expiry_warning_days=dict(type="int", default=30),
+    assignments=dict(type="list", elements="str"),
+    assignments_exclusive=dict(type="bool", default=False),
+    app_role_id=dict(type="str", default=USER_ROLE_ID),
+    instantiate_timeout=dict(type="int", default=120),
+)
+RULES = dict(required_together=[("pfx_path", "pfx_password")])
 
 
 def main():
-    run_module(module_spec(), manage_application)
+    run_module(manage_application, OPTIONS, RULES)
 
 
 if __name__ == "__main__":

@@ -8,12 +8,12 @@ DOCUMENTATION = r"""
 ---
 module: application_info
 short_description: List the applications published through Microsoft Entra application proxy
-version_added: 0.1.0
 description:
   - Lists the applications made from the on-premises application template, with their external and internal
     URLs, publishing settings, single sign-on, custom-domain certificate metadata and connector group.
   - Reads only. The application list is one Graph request; each published application's connector group is one
     more (O(connector_group=false) skips them), and its assignments one more when O(assignments=true).
+version_added: 0.1.0
 options:
   name:
     description:
@@ -33,14 +33,9 @@ options:
       - Read the users and groups assigned to each application.
     type: bool
     default: false
-extends_documentation_fragment:
-  - entra.app_proxy.graph_auth
-  - entra.app_proxy.graph_module
-  - entra.app_proxy.graph_module.read_only
+extends_documentation_fragment: [entra.app_proxy.graph_auth, entra.app_proxy.graph_module, entra.app_proxy.graph_module.read_only]
 seealso:
   - module: entra.app_proxy.application
-author:
-  - entra.app_proxy maintainers (@entra-app-proxy)
 """
 
 EXAMPLES = r"""
@@ -78,11 +73,8 @@ applications:
 """
 
 from ..module_utils._graph_client import EntraGraphError  # noqa: E402
-from ..module_utils._graph_module import graph_module_spec, run_module  # noqa: E402
-from ..module_utils._publishing import (  # noqa: E402
-    ON_PREMISES_TEMPLATE_ID,
-    application_view,
-)
+from ..module_utils._graph_module import by_name, run_module  # noqa: E402
+from ..module_utils._publishing import ON_PREMISES_TEMPLATE_ID, application_view  # noqa: E402
 
 
 def list_applications(module):
@@ -100,7 +92,7 @@ def list_applications(module):
     if params["name"]:
         found = [a for a in found if (a.get("displayName") or "").lower() == params["name"].lower()]
     views = []
-    for application in sorted(found, key=lambda a: ((a.get("displayName") or "").lower(), a.get("id"))):
+    for application in found:
         group = None
         if params["connector_group"] and application.get("onPremisesPublishing"):
             group = client.application_connector_group(application["id"])
@@ -109,22 +101,19 @@ def list_applications(module):
         if not params["connector_group"]:
             view.pop("connector_group")
         views.append(view)
-    module.exit_json(changed=False, applications=views)
+    module.exit_json(changed=False, applications=by_name(views))
 
 
-def module_spec():
-    return graph_module_spec(
-        dict(
-            name=dict(type="str"),
-            object_id=dict(type="str"),
-            connector_group=dict(type="bool", default=True),
-            assignments=dict(type="bool", default=False),
-        ),
-    )
+OPTIONS = dict(
+    name=dict(type="str"),
+    object_id=dict(type="str"),
+    connector_group=dict(type="bool", default=True),
+    assignments=dict(type="bool", default=False),
+)
 
 
 def main():
-    run_module(module_spec(), list_applications)
+    run_module(list_applications, OPTIONS)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ DOCUMENTATION = r"""
 ---
 module: connector_group
 short_description: Create, update or delete a Microsoft Entra private network connector group
-version_added: 0.1.0
 description:
   - Makes sure an application proxy (private network) connector group exists with the wanted name and
     region, or does not exist.
@@ -16,6 +15,7 @@ description:
     when a rule would be broken. The region can only be set while no connectors or applications are
     assigned to the group. A group can only be deleted when no connectors or applications are assigned to
     it. The default group cannot be deleted.
+version_added: 0.1.0
 options:
   group_id:
     description:
@@ -42,20 +42,15 @@ options:
     type: str
     choices: [absent, present]
     default: present
-extends_documentation_fragment:
-  - entra.app_proxy.graph_auth
-  - entra.app_proxy.graph_module
-  - entra.app_proxy.graph_module.writes
-notes:
-  - Connector groups are a beta Graph API; Microsoft does not support beta APIs in production.
+extends_documentation_fragment: [entra.app_proxy.graph_auth, entra.app_proxy.graph_module, entra.app_proxy.graph_module.writes]
 seealso:
   - module: entra.app_proxy.connector_group_info
   - module: entra.app_proxy.connector_group_member
   - name: Microsoft Graph connectorGroup resource (beta)
     description: Group properties and the rules for region and deletion.
     link: https://learn.microsoft.com/graph/api/resources/connectorgroup?view=graph-rest-beta
-author:
-  - entra.app_proxy maintainers (@entra-app-proxy)
+notes:
+  - Connector groups are a beta Graph API; Microsoft does not support beta APIs in production.
 """
 
 EXAMPLES = r"""
@@ -95,7 +90,6 @@ from ..module_utils._graph_module import (  # noqa: E402
     REGIONS,
     describe_connector,
     find_group,
-    graph_module_spec,
     group_view,
     run_module,
 )
@@ -180,20 +174,17 @@ def manage_group(module):
                      diff={"before": before, "after": _state_view(after)})
 
 
-def module_spec():
-    return graph_module_spec(
-        dict(
-            group_id=dict(type="str"),
-            name=dict(type="str"),
-            region=dict(type="str", choices=REGIONS),
-            state=dict(type="str", default="present", choices=["absent", "present"]),
-        ),
-        required_one_of=[("name", "group_id")],
-    )
+OPTIONS = dict(
+    group_id=dict(type="str"),
+    name=dict(type="str"),
+    region=dict(type="str", choices=REGIONS),
+    state=dict(type="str", default="present", choices=["absent", "present"]),
+)
+RULES = dict(required_one_of=[("name", "group_id")])
 
 
 def main():
-    run_module(module_spec(), manage_group)
+    run_module(manage_group, OPTIONS, RULES)
 
 
 if __name__ == "__main__":

@@ -8,10 +8,10 @@ DOCUMENTATION = r"""
 ---
 module: connector_group_info
 short_description: List Microsoft Entra private network connector groups and their connectors
-version_added: 0.1.0
 description:
   - Lists the application proxy (private network) connector groups of the tenant with their region, their
     connectors and how many of those are active.
+version_added: 0.1.0
 options:
   group_id:
     description:
@@ -29,15 +29,10 @@ options:
       - Only return groups with this name, ignoring case.
       - Mutually exclusive with O(group_id).
     type: str
-extends_documentation_fragment:
-  - entra.app_proxy.graph_auth
-  - entra.app_proxy.graph_module
-  - entra.app_proxy.graph_module.read_only
+extends_documentation_fragment: [entra.app_proxy.graph_auth, entra.app_proxy.graph_module, entra.app_proxy.graph_module.read_only]
 seealso:
   - module: entra.app_proxy.connector_group
   - module: entra.app_proxy.connector_info
-author:
-  - entra.app_proxy maintainers (@entra-app-proxy)
 """
 
 EXAMPLES = r"""
@@ -108,9 +103,9 @@ groups:
 """
 
 from ..module_utils._graph_module import (  # noqa: E402
+    by_name,
     connector_view,
     find_group,
-    graph_module_spec,
     group_view,
     run_module,
 )
@@ -135,28 +130,23 @@ def list_groups(module):
             members = [connector_view(c) for c in client.list_group_members(group["id"])]
             for member in members:
                 del member["group"]  # it is this group
-            members.sort(key=lambda c: ((c["machine_name"] or "").lower(), c["id"] or ""))
-            view["connectors"] = members
+            view["connectors"] = by_name(members, "machine_name")
             view["connector_count"] = len(members)
             view["active_connector_count"] = sum(1 for c in members if c["status"] == "active")
         result.append(view)
-    result.sort(key=lambda g: ((g["name"] or "").lower(), g["id"] or ""))
-    module.exit_json(changed=False, groups=result)
+    module.exit_json(changed=False, groups=by_name(result))
 
 
-def module_spec():
-    return graph_module_spec(
-        dict(
-            group_id=dict(type="str"),
-            include_members=dict(type="bool", default=True),
-            name=dict(type="str"),
-        ),
-        mutually_exclusive=[("name", "group_id")],
-    )
+OPTIONS = dict(
+    group_id=dict(type="str"),
+    include_members=dict(type="bool", default=True),
+    name=dict(type="str"),
+)
+RULES = dict(mutually_exclusive=[("name", "group_id")])
 
 
 def main():
-    run_module(module_spec(), list_groups)
+    run_module(list_groups, OPTIONS, RULES)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ DOCUMENTATION = r"""
 ---
 module: connector_group_member
 short_description: Put Microsoft Entra private network connectors in a connector group
-version_added: 0.1.0
 description:
   - Makes sure one or more connectors, found by machine name or id, belong to a connector group.
   - A connector is always in exactly one group, so adding it to a group moves it out of its previous one.
@@ -19,6 +18,7 @@ description:
     for high availability.
   - Give many connectors to one task rather than looping over hosts. The tenant is then read once, so
     the number of Graph requests does not grow with the number of connectors, apart from the moves.
+version_added: 0.1.0
 options:
   connector_id:
     description:
@@ -43,18 +43,13 @@ options:
         still matches more than one connector, the task fails and lists them; use O(connector_id) then.
     type: list
     elements: str
-extends_documentation_fragment:
-  - entra.app_proxy.graph_auth
-  - entra.app_proxy.graph_module
-  - entra.app_proxy.graph_module.writes
-attributes:
-  diff_mode:
-    details: Shows the group of each connector before and after.
+extends_documentation_fragment: [entra.app_proxy.graph_auth, entra.app_proxy.graph_module, entra.app_proxy.graph_module.writes]
 seealso:
   - module: entra.app_proxy.connector_group
   - module: entra.app_proxy.connector_info
-author:
-  - entra.app_proxy maintainers (@entra-app-proxy)
+attributes:
+  diff_mode:
+    details: Shows the group of each connector before and after.
 """
 
 EXAMPLES = r"""
@@ -113,7 +108,6 @@ from ..module_utils._graph_module import (  # noqa: E402
     connector_view,
     find_group,
     get_or_none,
-    graph_module_spec,
     group_membership,
     group_ref,
     group_view,
@@ -199,21 +193,20 @@ def place_connectors(module):
                      diff={"before": {"connectors": before}, "after": {"connectors": after}})
 
 
-def module_spec():
-    return graph_module_spec(
-        dict(
-            connector_id=dict(type="list", elements="str"),
-            group=dict(type="str"),
-            group_id=dict(type="str"),
-            machine_name=dict(type="list", elements="str"),
-        ),
-        required_one_of=[("machine_name", "connector_id"), ("group", "group_id")],
-        mutually_exclusive=[("group", "group_id")],
-    )
+OPTIONS = dict(
+    connector_id=dict(type="list", elements="str"),
+    group=dict(type="str"),
+    group_id=dict(type="str"),
+    machine_name=dict(type="list", elements="str"),
+)
+RULES = dict(
+    required_one_of=[("machine_name", "connector_id"), ("group", "group_id")],
+    mutually_exclusive=[("group", "group_id")],
+)
 
 
 def main():
-    run_module(module_spec(), place_connectors)
+    run_module(place_connectors, OPTIONS, RULES)
 
 
 if __name__ == "__main__":

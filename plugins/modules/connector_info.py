@@ -8,10 +8,10 @@ DOCUMENTATION = r"""
 ---
 module: connector_info
 short_description: List Microsoft Entra private network (application proxy) connectors
-version_added: 0.1.0
 description:
   - Lists the connectors registered in the tenant with their status, version and connector group.
   - Graph reads do not grow with the number of connectors, the groups and their members are read once.
+version_added: 0.1.0
 options:
   group:
     description:
@@ -28,18 +28,13 @@ options:
       - Only return connectors with this status.
     type: str
     choices: [active, inactive]
-extends_documentation_fragment:
-  - entra.app_proxy.graph_auth
-  - entra.app_proxy.graph_module
-  - entra.app_proxy.graph_module.read_only
+extends_documentation_fragment: [entra.app_proxy.graph_auth, entra.app_proxy.graph_module, entra.app_proxy.graph_module.read_only]
 seealso:
   - module: entra.app_proxy.connector_group_info
   - module: entra.app_proxy.connector_group_member
   - name: Microsoft Graph connector resource (beta)
     description: The connector object and its status.
     link: https://learn.microsoft.com/graph/api/resources/connector?view=graph-rest-beta
-author:
-  - entra.app_proxy maintainers (@entra-app-proxy)
 """
 
 EXAMPLES = r"""
@@ -106,8 +101,8 @@ connectors:
 """
 
 from ..module_utils._graph_module import (  # noqa: E402
+    by_name,
     connector_view,
-    graph_module_spec,
     group_membership,
     match_machine_name,
     run_module,
@@ -142,22 +137,18 @@ def list_connectors(module):
         membership = group_membership(client, [c.get("id") for c in connectors])
 
     result = [connector_view(c, membership.get(c.get("id"))) for c in connectors]
-    result.sort(key=lambda c: ((c["machine_name"] or "").lower(), c["id"] or ""))
-    module.exit_json(changed=False, connectors=result)
+    module.exit_json(changed=False, connectors=by_name(result, "machine_name"))
 
 
-def module_spec():
-    return graph_module_spec(
-        dict(
-            group=dict(type="str"),
-            machine_name=dict(type="str"),
-            status=dict(type="str", choices=["active", "inactive"]),
-        ),
-    )
+OPTIONS = dict(
+    group=dict(type="str"),
+    machine_name=dict(type="str"),
+    status=dict(type="str", choices=["active", "inactive"]),
+)
 
 
 def main():
-    run_module(module_spec(), list_connectors)
+    run_module(list_connectors, OPTIONS)
 
 
 if __name__ == "__main__":

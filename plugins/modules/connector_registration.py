@@ -7,7 +7,6 @@
 DOCUMENTATION = r"""
 module: connector_registration
 short_description: Register a Microsoft Entra private network connector with the tenant
-version_added: 0.1.0
 description:
   - Registers the connector installed on a Windows Server with a Microsoft Entra tenant by running Microsoft's
     C(RegisterConnector.ps1) in token mode.
@@ -32,6 +31,7 @@ description:
     network connector from 1.5.3829 on. The paths of C(RegisterConnector.ps1) and its PowerShell module come from
     O(server_info); when the script is missing the task fails naming every path that was tried.
   - In check mode no token is requested and nothing runs on the host.
+version_added: 0.1.0
 options:
   force:
     description:
@@ -56,8 +56,15 @@ options:
         and name.
     type: dict
     required: true
-extends_documentation_fragment:
-  - entra.app_proxy.graph_auth
+extends_documentation_fragment: [entra.app_proxy.graph_auth]
+seealso:
+  - module: entra.app_proxy.server_info
+  - module: entra.app_proxy.connector_info
+  - module: entra.app_proxy.connector_group_member
+  - module: ansible.windows.win_powershell
+  - name: Create an unattended installation script for the private network connector
+    description: Microsoft's silent install and token registration.
+    link: https://learn.microsoft.com/entra/global-secure-access/how-to-register-connector-powershell
 attributes:
   become:
     description: Is usable alongside become keywords.
@@ -85,16 +92,6 @@ notes:
     O(tenant_id) may be a verified domain.
   - Requires ansible.windows 2.4.0 or later on the controller (C(sensitive_parameters) of
     M(ansible.windows.win_powershell)).
-seealso:
-  - module: entra.app_proxy.server_info
-  - module: entra.app_proxy.connector_info
-  - module: entra.app_proxy.connector_group_member
-  - module: ansible.windows.win_powershell
-  - name: Create an unattended installation script for the private network connector
-    description: Microsoft's silent install and token registration.
-    link: https://learn.microsoft.com/entra/global-secure-access/how-to-register-connector-powershell
-author:
-  - entra.app_proxy maintainers (@entra-app-proxy)
 """
 
 EXAMPLES = r"""

@@ -7,7 +7,6 @@
 DOCUMENTATION = r"""
 module: sign_in
 short_description: Sign in to Microsoft Entra ID before a run changes anything
-version_added: 0.1.0
 description:
   - Gets, on the controller, each token a run will need (Microsoft Graph, connector registration), so that a refused
     consent, a wrong client id, a guest account or a missing role fails the run before any host is touched, with
@@ -21,6 +20,7 @@ description:
   - No token is returned, logged or written anywhere but the token cache (mode 0600).
   - Run it once per run, on the controller (C(run_once), C(delegate_to=localhost)). C(entra.app_proxy.site) does so
     in its first play.
+version_added: 0.1.0
 options:
   resources:
     description:
@@ -30,8 +30,10 @@ options:
     elements: str
     choices: [graph, registration]
     default: [graph]
-extends_documentation_fragment:
-  - entra.app_proxy.graph_auth
+extends_documentation_fragment: [entra.app_proxy.graph_auth]
+seealso:
+  - module: entra.app_proxy.connector_registration
+  - module: entra.app_proxy.connector_info
 attributes:
   check_mode:
     support: full
@@ -41,11 +43,6 @@ attributes:
   platform:
     platforms:
       - posix
-seealso:
-  - module: entra.app_proxy.connector_registration
-  - module: entra.app_proxy.connector_info
-author:
-  - entra.app_proxy maintainers (@entra-app-proxy)
 """
 
 EXAMPLES = r"""

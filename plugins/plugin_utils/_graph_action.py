@@ -9,11 +9,11 @@ An action plugin for a Graph module ``entra.app_proxy.NAME`` is::
     class ActionModule(GraphActionBase):
         MODULE = "NAME"
 
-The module file must offer ``module_spec()`` (its AnsibleModule keyword arguments), so the task is
-validated here, before any sign-in. Signing in on the controller lets the device-code prompt go
-through Ansible's display, once per run (plugin_utils/_token.py), and keeps passwords and client
-secrets away from the module: it gets a bearer token and nothing else secret. The token never comes
-back in the result or its ``invocation``. The walk is in plugin_utils/_token_action.py.
+The module file must offer ``OPTIONS`` (its own options) and, where it has any, ``RULES`` (required_one_of,
+...), so the task is validated here, before any sign-in, against the spec the module itself is built with.
+Signing in on the controller lets the device-code prompt go through Ansible's display, once per run
+(plugin_utils/_token.py), and keeps passwords and client secrets away from the module: it gets a bearer
+token and nothing else secret. The token never comes back in the result or its ``invocation``. The walk is in plugin_utils/_token_action.py.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import importlib
 from ansible.errors import AnsibleActionFail
 
 from ..module_utils._auth import AUTH_ARGSPEC
+from ..module_utils._graph_module import graph_module_spec
 from ._token_action import TokenActionBase
 
 # The only auth options a module needs once it holds a token: where Graph is and how to reach it.
@@ -42,7 +43,7 @@ class GraphActionBase(TokenActionBase):
 
     def _argument_spec(self):
         module = importlib.import_module("..modules.%s" % self.MODULE, __package__)
-        spec = module.module_spec()
+        spec = graph_module_spec(module.OPTIONS, getattr(module, "RULES", None))
         spec.pop("supports_check_mode", None)
         return spec
 

@@ -92,15 +92,15 @@ def test_module_without_a_token_says_how_to_run_it(monkeypatch, module_args, mod
 
 
 def test_module_builds_its_client_from_the_options(monkeypatch, module_args):
-    from ansible_collections.entra.app_proxy.plugins.module_utils._graph_module import GraphModule
-    from ansible_collections.entra.app_proxy.plugins.modules.connector_info import module_spec
+    from ansible_collections.entra.app_proxy.plugins.module_utils._graph_module import GraphModule, graph_module_spec
+    from ansible_collections.entra.app_proxy.plugins.modules.connector_info import OPTIONS
 
     for name in ("ENTRA_AUTH_METHOD", "ENTRA_GRAPH_ENDPOINT", "ENTRA_CLOUD"):
         monkeypatch.delenv(name, raising=False)
     args = {"auth_method": "access_token", "access_token": "header.payload.sig",
             "graph_endpoint": "https://graph.example.test/", "timeout": 12}
     with module_args(args):
-        module = GraphModule(**module_spec())
+        module = GraphModule(**graph_module_spec(OPTIONS))
     client = module.client
 
     assert client.base_url == "https://graph.example.test/beta/onPremisesPublishingProfiles/applicationProxy"
