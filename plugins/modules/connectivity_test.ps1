@@ -114,22 +114,13 @@ Function Read-TlsHandshake {
 $results = @()
 foreach ($endpoint in $module.Params.endpoints) {
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    # One line a phase, in the order they run.
     $result = @{
-        host = $endpoint.host
-        port = $endpoint.port
-        tls = $endpoint.tls
-        dns_addresses = @()
-        dns_error = $null
-        dns_timed_out = $false
-        tcp_connected = $false
-        tcp_error = $null
-        tcp_timed_out = $false
+        host = $endpoint.host; port = $endpoint.port; tls = $endpoint.tls
+        dns_addresses = @(); dns_error = $null; dns_timed_out = $false
+        tcp_connected = $false; tcp_error = $null; tcp_timed_out = $false
         proxy_status_line = $null
-        tls_issuer = $null
-        tls_subject = $null
-        tls_policy_errors = $null
-        tls_chain_status = @()
-        tls_error = $null
+        tls_issuer = $null; tls_subject = $null; tls_policy_errors = $null; tls_chain_status = @(); tls_error = $null
         elapsed_ms = 0
     }
 

@@ -13,6 +13,9 @@ $spec = @{
     options = @{
         ad_account = @{ type = 'bool'; default = $false }
         events_since = @{ type = 'str' }
+        # Given by the action plugin from the read table beside the decoders (plugins/plugin_utils/_host_facts.py).
+        registry_keys = @{ type = 'dict' }
+        registry_values = @{ type = 'dict' }
         # Handled by the action plugin on the controller, which never passes it here.
         return_raw = @{ type = 'bool'; default = $true }
     }
@@ -36,47 +39,16 @@ foreach ($name in $layouts.Keys) {
     $backend[$name] = Get-RawRegistryValue -Path $layout.registry_key -Name 'UseDefaultProxyForBackendRequests'
 }
 
-$schannel = 'HKLM:\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2'
-$netFramework = 'HKLM:\SOFTWARE\Microsoft\.NETFramework\v4.0.30319'
-$activeSetup = 'HKLM:\SOFTWARE\Microsoft\Active Setup\Installed Components'
-$connections = 'SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections'
-$valueReads = [ordered]@{
-    tls_client_enabled = "$schannel\Client", 'Enabled'
-    tls_client_disabled_by_default = "$schannel\Client", 'DisabledByDefault'
-    tls_server_enabled = "$schannel\Server", 'Enabled'
-    tls_server_disabled_by_default = "$schannel\Server", 'DisabledByDefault'
-    sch_use_strong_crypto = $netFramework, 'SchUseStrongCrypto'
-    system_default_tls_versions = $netFramework, 'SystemDefaultTlsVersions'
-    dotnet_release = 'HKLM:\SOFTWARE\Microsoft\NET Framework Setup\NDP\v4\Full', 'Release'
-    ie_esc_admin = "$activeSetup\{A509B1A7-37EF-4b3f-8CFC-4F3A74704073}", 'IsInstalled'
-    ie_esc_user = "$activeSetup\{A509B1A8-37EF-4b3f-8CFC-4F3A74704073}", 'IsInstalled'
-    enable_default_http2 = 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp', 'EnableDefaultHTTP2'
-    winhttp_settings = "HKLM:\$connections", 'WinHttpSettings'
-    inet_settings_machine = "HKLM:\$connections", 'DefaultConnectionSettings'
-    inet_settings_user = "HKCU:\$connections", 'DefaultConnectionSettings'
-    proxy_settings_per_user = 'HKLM:\SOFTWARE\Policies\Microsoft\Windows\CurrentVersion\Internet Settings', 'ProxySettingsPerUser'
-    installation_type = 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion', 'InstallationType'
-    pending_file_rename = 'HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager', 'PendingFileRenameOperations'
-    server_manager_restart = 'HKLM:\SOFTWARE\Microsoft\ServerManager\ServicingStorage\ServerComponentCache', 'RestartRequired'
-    active_computer_name = 'HKLM:\SYSTEM\CurrentControlSet\Control\ComputerName\ActiveComputerName', 'ComputerName'
-    computer_name = 'HKLM:\SYSTEM\CurrentControlSet\Control\ComputerName\ComputerName', 'ComputerName'
-}
 $registry = @{}
-foreach ($slot in $valueReads.Keys) {
-    $registry[$slot] = Get-RawRegistryValue -Path $valueReads[$slot][0] -Name $valueReads[$slot][1]
-}
-$keyReads = [ordered]@{
-    component_based_servicing = 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending'
-    windows_update = 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired'
-    domain_join = 'HKLM:\SYSTEM\CurrentControlSet\Services\Netlogon\JoinDomain'
-    domain_join_spn = 'HKLM:\SYSTEM\CurrentControlSet\Services\Netlogon\AvoidSpnSet'
-    # Volatile key written by entra.app_proxy.reboot_marker: Windows drops it at the next restart.
-    entra_app_proxy = (Get-RebootMarkerKey)
+foreach ($read in $module.Params.registry_values.GetEnumerator()) {
+    $registry[$read.Key] = Get-RawRegistryValue -Path $read.Value[0] -Name $read.Value[1]
 }
 $keys = @{}
-foreach ($slot in $keyReads.Keys) {
-    $keys[$slot] = Test-Path -LiteralPath $keyReads[$slot]
+foreach ($read in $module.Params.registry_keys.GetEnumerator()) {
+    $keys[$read.Key] = Test-Path -LiteralPath $read.Value
 }
+# Volatile key written by entra.app_proxy.reboot_marker: Windows drops it at the next restart.
+$keys.entra_app_proxy = Test-Path -LiteralPath (Get-RebootMarkerKey)
 
 $storeLocation = Get-TrustStoreLocation
 $certificates = @{ machine = @(); network_service_registry = @(); network_service_files = @() }
@@ -121,15 +93,9 @@ try {
         # Only the rules this collection creates: their names start with 'entra.app_proxy '.
         if ($rule.Name.StartsWith('entra.app_proxy ', [StringComparison]::OrdinalIgnoreCase)) {
             $firewall.rules += @{
-                name = $rule.Name
-                grouping = $rule.Grouping
-                description = $rule.Description
-                enabled = [bool]$rule.Enabled
-                direction = [int]$rule.Direction
-                action = [int]$rule.Action
-                protocol = [int]$rule.Protocol
-                remote_ports = $rule.RemotePorts
-                application_name = $rule.ApplicationName
+                name = $rule.Name; grouping = $rule.Grouping; description = $rule.Description
+                enabled = [bool]$rule.Enabled; direction = [int]$rule.Direction; action = [int]$rule.Action
+                protocol = [int]$rule.Protocol; remote_ports = $rule.RemotePorts; application_name = $rule.ApplicationName
                 profiles = [int]$rule.Profiles
             }
         }
@@ -156,10 +122,8 @@ foreach ($root in 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall', '
         $displayName = $entry.GetValue('DisplayName', $null)
         if ($uninstallNames -contains $displayName) {
             $uninstallEntries += @{
-                key = $entry.PSChildName
-                display_name = $displayName
-                display_version = $entry.GetValue('DisplayVersion', $null)
-                publisher = $entry.GetValue('Publisher', $null)
+                key = $entry.PSChildName; display_name = $displayName
+                display_version = $entry.GetValue('DisplayVersion', $null); publisher = $entry.GetValue('Publisher', $null)
                 uninstall_string = $entry.GetValue('UninstallString', $null)
                 quiet_uninstall_string = $entry.GetValue('QuietUninstallString', $null)
             }
@@ -187,11 +151,8 @@ if ($module.Params.events_since) {
             # A log or source that does not exist (the other layout) or has no match is not an error here.
             foreach ($record in Get-WinEvent -FilterHashtable $filter -MaxEvents 20 -ErrorAction SilentlyContinue) {
                 $events += @{
-                    log = $record.LogName
-                    provider = $record.ProviderName
-                    id = $record.Id
-                    time_filetime = $record.TimeCreated.ToFileTimeUtc()
-                    message = $record.Message
+                    log = $record.LogName; provider = $record.ProviderName; id = $record.Id
+                    time_filetime = $record.TimeCreated.ToFileTimeUtc(); message = $record.Message
                 }
             }
         }
@@ -235,30 +196,16 @@ if ($module.Params.ad_account) {
 
 $module.Result.raw = @{
     schema = 1
-    layouts = $layouts
-    files = $files
-    backend_proxy = $backend
-    registry = $registry
-    keys = $keys
-    certificates = $certificates
-    services = $services
-    firewall = $firewall
+    layouts = $layouts; files = $files; backend_proxy = $backend; uninstall_entries = $uninstallEntries
+    registry = $registry; keys = $keys; certificates = $certificates; services = $services; firewall = $firewall
     os = @{
-        caption = $os.Caption
-        version = $os.Version
-        build_number = $os.BuildNumber
-        product_type = [int]$os.ProductType
+        caption = $os.Caption; version = $os.Version; build_number = $os.BuildNumber; product_type = [int]$os.ProductType
         last_boot_filetime = $os.LastBootUpTime.ToFileTimeUtc()
     }
     computer = @{
-        computer_name = $env:COMPUTERNAME
-        part_of_domain = [bool]$computer.PartOfDomain
-        domain = $computer.Domain
-        dns_host_name = $computer.DNSHostName
-        host_name = $ipProperties.HostName
-        primary_dns_suffix = $ipProperties.DomainName
+        computer_name = $env:COMPUTERNAME; host_name = $ipProperties.HostName; primary_dns_suffix = $ipProperties.DomainName
+        part_of_domain = [bool]$computer.PartOfDomain; domain = $computer.Domain; dns_host_name = $computer.DNSHostName
     }
-    uninstall_entries = $uninstallEntries
     events = $events
     # HKCU is the hive of this account: under become it is not the connecting user's.
     identity = [Security.Principal.WindowsIdentity]::GetCurrent().User.Value

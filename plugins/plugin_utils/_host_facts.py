@@ -330,6 +330,55 @@ def domain_facts(computer: dict[str, t.Any]) -> dict[str, t.Any]:
     }
 
 
+# The registry reads server_info makes, slot -> where Windows keeps it. The action plugin hands both tables
+# to the module, which reads each place and returns it under its slot; the decoders below read the slots.
+_SCHANNEL = r"HKLM:\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2"
+_NET_FRAMEWORK = r"HKLM:\SOFTWARE\Microsoft\.NETFramework\v4.0.30319"
+_ESC = r"HKLM:\SOFTWARE\Microsoft\Active Setup\Installed Components\{A509B1A%s-37EF-4b3f-8CFC-4F3A74704073}"
+_CONNECTIONS = r"%s:\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
+_COMPUTER_NAME = r"HKLM:\SYSTEM\CurrentControlSet\Control\ComputerName"
+# Values: slot -> (key path, value name).
+REGISTRY_VALUES: dict[str, tuple[str, str]] = {
+    "tls_client_enabled": (_SCHANNEL + r"\Client", "Enabled"),
+    "tls_client_disabled_by_default": (_SCHANNEL + r"\Client", "DisabledByDefault"),
+    "tls_server_enabled": (_SCHANNEL + r"\Server", "Enabled"),
+    "tls_server_disabled_by_default": (_SCHANNEL + r"\Server", "DisabledByDefault"),
+    "sch_use_strong_crypto": (_NET_FRAMEWORK, "SchUseStrongCrypto"),
+    "system_default_tls_versions": (_NET_FRAMEWORK, "SystemDefaultTlsVersions"),
+    "dotnet_release": (r"HKLM:\SOFTWARE\Microsoft\NET Framework Setup\NDP\v4\Full", "Release"),
+    # Internet Explorer Enhanced Security Configuration: the component for administrators, then for users.
+    "ie_esc_admin": (_ESC % "7", "IsInstalled"),
+    "ie_esc_user": (_ESC % "8", "IsInstalled"),
+    "enable_default_http2": (r"HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp",
+                             "EnableDefaultHTTP2"),
+    "winhttp_settings": (_CONNECTIONS % "HKLM", "WinHttpSettings"),
+    "inet_settings_machine": (_CONNECTIONS % "HKLM", "DefaultConnectionSettings"),
+    "inet_settings_user": (_CONNECTIONS % "HKCU", "DefaultConnectionSettings"),
+    "proxy_settings_per_user": (r"HKLM:\SOFTWARE\Policies\Microsoft\Windows\CurrentVersion\Internet Settings",
+                                "ProxySettingsPerUser"),
+    "installation_type": (r"HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion", "InstallationType"),
+    "pending_file_rename": (r"HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager", "PendingFileRenameOperations"),
+    "server_manager_restart": (r"HKLM:\SOFTWARE\Microsoft\ServerManager\ServicingStorage\ServerComponentCache",
+                               "RestartRequired"),
+    "active_computer_name": (_COMPUTER_NAME + r"\ActiveComputerName", "ComputerName"),
+    "computer_name": (_COMPUTER_NAME + r"\ComputerName", "ComputerName"),
+}
+# Keys whose existence is the fact: slot -> key path. The module adds the slot "entra_app_proxy", the volatile
+# key of entra.app_proxy.reboot_marker, whose one home is Get-RebootMarkerKey in _ConnectorHost.psm1.
+REGISTRY_KEYS: dict[str, str] = {
+    "component_based_servicing": r"HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending",
+    "windows_update": r"HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired",
+    "domain_join": r"HKLM:\SYSTEM\CurrentControlSet\Services\Netlogon\JoinDomain",
+    "domain_join_spn": r"HKLM:\SYSTEM\CurrentControlSet\Services\Netlogon\AvoidSpnSet",
+}
+
+
+def registry_reads() -> dict[str, dict[str, t.Any]]:
+    """The module arguments that name the registry reads, as the action plugin passes them."""
+    return {"registry_values": {slot: list(read) for slot, read in REGISTRY_VALUES.items()},
+            "registry_keys": dict(REGISTRY_KEYS)}
+
+
 def reboot_reasons(registry: dict[str, t.Any], keys: dict[str, bool]) -> list[str]:
     """The pending-restart indicators that are set (ansible.windows.setup's, plus join, rename and ours)."""
     reasons = []

@@ -20,6 +20,7 @@ from ansible_collections.lab.windows.plugins.module_utils.simulated import (  # 
 
 from ansible_collections.entra.app_proxy.plugins.plugin_utils import _host_facts as host_facts  # noqa: E402
 NOW = datetime.datetime.now(datetime.timezone.utc)
+READS = host_facts.registry_reads()  # the tables the action plugin gives the module
 
 
 def _host(tmp_path, certificate=None, name="win2022-oldconnector"):
@@ -32,7 +33,7 @@ def _host(tmp_path, certificate=None, name="win2022-oldconnector"):
 
 
 def _decode(host):
-    return host_facts.decode(sim.simulate(host, {}, False, False)["raw"], NOW)
+    return host_facts.decode(sim.simulate(host, READS, False, False)["raw"], NOW)
 
 
 @pytest.mark.parametrize("location, source", [("registry", "network_service_registry"),
@@ -53,9 +54,44 @@ def test_expired_certificate_and_missing_certificate(tmp_path):
     assert _decode(host)["registration"]["state"] == "missing"
 
 
+def test_reads_what_it_is_given_as_windows_reads_it(tmp_path):
+    """The simulation holds no read table of its own: it answers the places the arguments name, by path."""
+    host = _host(tmp_path)
+    host.reg_set_value(r"HKLM:\SOFTWARE\Lab\Probe", "Level", 7, "dword")
+    args = {"registry_values": {"set": [r"HKLM:\SOFTWARE\Lab\Probe", "Level"],
+                                "no_value": [r"HKLM:\SOFTWARE\Lab\Probe", "Other"],
+                                "no_key": [r"HKLM:\SOFTWARE\Lab\Absent", "Level"]},
+            "registry_keys": {"there": r"HKLM:\SOFTWARE\Lab\Probe", "gone": r"HKLM:\SOFTWARE\Lab\Absent"}}
+    raw = sim.simulate(host, args, False, False)["raw"]
+    assert set(raw["registry"]) == {"set", "no_value", "no_key"}
+    assert raw["registry"]["set"] == {"path": r"HKLM:\SOFTWARE\Lab\Probe", "name": "Level", "key_exists": True,
+                                      "kind": "DWord", "value": 7}
+    assert raw["registry"]["no_value"]["key_exists"] is True and raw["registry"]["no_value"]["kind"] is None
+    assert raw["registry"]["no_key"] == {"path": r"HKLM:\SOFTWARE\Lab\Absent", "name": "Level", "key_exists": False,
+                                         "kind": None, "value": None}
+    # the reboot marker is the module's own read (Get-RebootMarkerKey), whatever it is given
+    assert raw["keys"] == {"there": True, "gone": False, "entra_app_proxy": False}
+    with pytest.raises(Exception, match="null-valued expression"):
+        sim.simulate(host, {}, False, False)
+
+
+def test_values_the_lab_models_are_read_where_windows_keeps_them(tmp_path):
+    host = _host(tmp_path, name="win2022-proxy")
+    host.set_winhttp_proxy({"proxy": "proxy.contoso.example:8080", "bypass": []})
+    registry = sim.simulate(host, READS, False, False)["raw"]["registry"]
+    assert registry["winhttp_settings"]["kind"] == "Binary" and registry["inet_settings_user"]["kind"] == "Binary"
+    assert registry["computer_name"]["value"] == registry["active_computer_name"]["value"] == host.hostname
+    # a rename that waits: the pending name is in the registry, and it wins over the lab's host name
+    host.reg_set_value(READS["registry_values"]["computer_name"][0], "ComputerName", "NEWNAME", "string")
+    decoded = _decode(host)
+    assert "computer_rename" in decoded["reboot_pending_reasons"]
+    host.reg_set_value(READS["registry_values"]["installation_type"][0], "InstallationType", "Server Core", "string")
+    assert _decode(host)["os"]["installation_type"] == "Server Core"
+
+
 def test_registry_blob_is_a_serialized_store_element(tmp_path):
     host = _host(tmp_path, {"location": "registry"})
-    raw = sim.simulate(host, {}, False, False)["raw"]
+    raw = sim.simulate(host, READS, False, False)["raw"]
     blob = raw["certificates"]["network_service_registry"][0]["content"]
     import base64
     data = base64.b64decode(blob)
@@ -67,7 +103,7 @@ def test_boot_time_drifts_but_the_volatile_marker_holds_until_restart(tmp_path, 
     boots = []
     for now in (1_000_000_000, 1_000_000_003):
         monkeypatch.setattr("time.time", lambda now=now: now)
-        boots.append(sim.simulate(host, {}, False, False)["raw"]["os"]["last_boot_filetime"])
+        boots.append(sim.simulate(host, READS, False, False)["raw"]["os"]["last_boot_filetime"])
     assert boots[0] != boots[1]  # Win32_OperatingSystem.LastBootUpTime moves without a restart (F5)
     monkeypatch.undo()
     assert marker.simulate(host, {}, True, False)["changed"] and "entra.app_proxy" not in _decode(host)["reboot_pending_reasons"]
@@ -126,9 +162,9 @@ def test_own_ad_account_read_fails_where_windows_fails_and_reads_the_lab_forest(
     host.become = True
 
     def read():
-        return host_facts.decode(sim.simulate(host, {"ad_account": True}, False, False)["raw"], NOW)
+        return host_facts.decode(sim.simulate(host, dict(READS, ad_account=True), False, False)["raw"], NOW)
 
-    assert sim.simulate(host, {}, False, False)["raw"]["ad_account"] is None
+    assert sim.simulate(host, READS, False, False)["raw"]["ad_account"] is None
     assert read()["ad_account"]["error"] == sim.NO_DOMAIN
     host.set_domain({"joined": True, "dns_domain_name": "contoso.example"})
     with host.ad("contoso.example") as ad:

@@ -6,9 +6,13 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.entra.app_proxy.plugins.action.server_info import ActionModule, normalize_since
+from ansible_collections.entra.app_proxy.plugins.plugin_utils import _host_facts
 
 from action_testlib import recording_action
 from recorded_hosts import recorded as read_recording
+
+
+READS = _host_facts.registry_reads()
 
 
 def make_action(args, module_result):
@@ -19,7 +23,7 @@ def test_decodes_the_module_raw_facts_and_keeps_them():
     recorded = read_recording("registered-machine-store")
     action, calls = make_action({"events_since": "2026-11-27T09:00:00+01:00"}, dict(recorded, changed=False))
     result = action.run(task_vars={})
-    assert calls == [("entra.app_proxy.server_info", {"events_since": "2026-11-27T08:00:00Z"})]
+    assert calls == [("entra.app_proxy.server_info", dict(READS, events_since="2026-11-27T08:00:00Z"))]
     assert result["changed"] is False and result["raw"] == recorded["raw"]
     assert result["connector"]["layout"] == "new" and result["registration"]["state"] in ("registered", "expired")
     assert result["os"]["last_boot_time"] == "2026-11-27T06:00:00Z"
@@ -70,11 +74,11 @@ def test_ad_account_is_asked_only_when_wanted_and_decoded():
     recorded = read_recording("kcd-ad-account-system")
     action, calls = make_action({"ad_account": "yes"}, dict(recorded, changed=False))
     result = action.run(task_vars={})
-    assert calls == [("entra.app_proxy.server_info", {"ad_account": True})]
+    assert calls == [("entra.app_proxy.server_info", dict(READS, ad_account=True))]
     assert result["ad_account"]["found"] is True and "S-1-5-32-560" in result["ad_account"]["token_groups"]
     action, calls = make_action({"ad_account": False}, dict(recorded, changed=False))
     action.run(task_vars={})
-    assert calls == [("entra.app_proxy.server_info", {})]
+    assert calls == [("entra.app_proxy.server_info", READS)]
 
 
 def test_bad_ad_account_fails_before_the_host_is_asked():
@@ -88,7 +92,7 @@ def test_return_raw_false_leaves_the_raw_facts_out_and_never_reaches_the_host():
     recorded = read_recording("registered-machine-store")
     action, calls = make_action({"return_raw": False}, dict(recorded, changed=False))
     small = action.run(task_vars={})
-    assert calls == [("entra.app_proxy.server_info", {})]
+    assert calls == [("entra.app_proxy.server_info", READS)]
     assert "raw" not in small and small["registration"]["state"] == "registered"
     action, _calls = make_action({}, dict(recorded, changed=False))
     full = action.run(task_vars={})
@@ -96,3 +100,27 @@ def test_return_raw_false_leaves_the_raw_facts_out_and_never_reaches_the_host():
     assert {k: v for k, v in full.items() if k != "raw"} == small
     action, calls = make_action({"return_raw": "sometimes"}, {})
     assert action.run(task_vars={})["msg"].startswith("return_raw must be true or false") and calls == []
+
+
+def test_the_module_is_given_exactly_the_read_table():
+    recorded = read_recording("registered-machine-store")
+    action, calls = make_action({}, dict(recorded, changed=False))
+    action.run(task_vars={})
+    ((_name, args),) = calls
+    assert args == {"registry_values": {slot: [path, name] for slot, (path, name) in _host_facts.REGISTRY_VALUES.items()},
+                    "registry_keys": _host_facts.REGISTRY_KEYS}
+    # every read is a PowerShell provider path the module's Get-RawRegistryValue and Test-Path take as is
+    places = [path for path, _name in args["registry_values"].values()] + list(args["registry_keys"].values())
+    assert all(path.startswith(("HKLM:\\", "HKCU:\\")) and "/" not in path for path in places)
+    # small: the tables travel in every server_info payload
+    import json
+    assert len(json.dumps(args)) < 4096  # 2.9 KB today
+
+
+@pytest.mark.parametrize("arg", ["registry_values", "registry_keys"])
+def test_a_task_cannot_set_the_read_table(arg):
+    from ansible.errors import AnsibleActionFail
+    action, calls = make_action({arg: {"x": "HKLM:\\SOFTWARE"}}, {})
+    with pytest.raises(AnsibleActionFail, match="Invalid options.*" + arg):
+        action.run(task_vars={})
+    assert calls == []

@@ -284,3 +284,48 @@ def test_per_user_internet_options_read_as_system_are_unknown():
     data["registry"]["proxy_settings_per_user"].update(key_exists=True, kind="DWord", value=0)
     data["registry"]["inet_settings_machine"] = dict(data["registry"]["inet_settings_user"])
     assert _host_facts.decode(data, NOW)["proxy"]["inet_proxy"] == "proxy.system.example:3128"  # per machine: HKLM
+
+
+class _Reads(dict):
+    """A slot table that notes every slot the decoder asks for."""
+
+    def __init__(self, data, asked):
+        super().__init__(data)
+        self.asked = asked
+
+    def get(self, key, default=None):
+        self.asked.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self.asked.add(key)
+        return super().__getitem__(key)
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in FIXTURES.glob("*.json")))
+def test_every_slot_the_decoder_reads_is_in_the_read_table(name):
+    facts = raw(name)
+    values, keys = set(), set()
+    facts["registry"] = _Reads(facts["registry"], values)
+    facts["keys"] = _Reads(facts["keys"], keys)
+    _host_facts.decode(facts, NOW)
+    assert values <= set(_host_facts.REGISTRY_VALUES)
+    # the reboot marker's slot is the module's own read (Get-RebootMarkerKey in _ConnectorHost.psm1)
+    assert keys <= set(_host_facts.REGISTRY_KEYS) | {"entra_app_proxy"}
+    # and a recorded host holds the slots of the table, each read where the table says
+    assert {slot: [facts["registry"][slot]["path"], facts["registry"][slot]["name"]] for slot in facts["registry"]} == \
+        _host_facts.registry_reads()["registry_values"]
+    assert set(facts["keys"]) == set(_host_facts.REGISTRY_KEYS) | {"entra_app_proxy"}
+
+
+def test_every_slot_of_the_read_table_is_decoded():
+    """No read without a reader: over the per-user and the per-machine proxy policy, the decoder asks for every slot."""
+    values, keys = set(), set()
+    for policy in (0, None):
+        facts = raw("registered-machine-store")
+        facts["registry"]["proxy_settings_per_user"].update(kind="DWord" if policy is not None else None, value=policy)
+        facts["registry"] = _Reads(facts["registry"], values)
+        facts["keys"] = _Reads(facts["keys"], keys)
+        _host_facts.decode(facts, NOW)
+    assert values == set(_host_facts.REGISTRY_VALUES)
+    assert keys == set(_host_facts.REGISTRY_KEYS) | {"entra_app_proxy"}

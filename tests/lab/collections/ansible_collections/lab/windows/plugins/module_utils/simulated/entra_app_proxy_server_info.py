@@ -12,6 +12,7 @@ import datetime
 from ansible_collections.lab.windows.plugins.module_utils.host_state import (
     NETWORK_SERVICE_CERT_DIR, NETWORK_SERVICE_CERT_KEY, UNINSTALL_KEY)
 from ansible_collections.lab.windows.plugins.module_utils.simulated import _ad
+from ansible_collections.lab.windows.plugins.module_utils.simulated import entra_app_proxy_reboot_marker as marker
 
 # Get-ConnectorLayout's table (FACTS §1.4, the 1.5.3829.0 rename table), as the util builds it.
 _PRODUCTS = {
@@ -41,38 +42,18 @@ _PRODUCTS = {
                                         "Microsoft AAD Application Proxy Connector Updater"]},
     },
 }
-SCHANNEL = r"HKLM:\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2"
-NETFX = r"HKLM:\SOFTWARE\Microsoft\.NETFramework\v4.0.30319"
-ACTIVE_SETUP = r"HKLM:\SOFTWARE\Microsoft\Active Setup\Installed Components"
-CONNECTIONS = r"SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
-VALUE_READS = {
-    "tls_client_enabled": (SCHANNEL + "\\Client", "Enabled"),
-    "tls_client_disabled_by_default": (SCHANNEL + "\\Client", "DisabledByDefault"),
-    "tls_server_enabled": (SCHANNEL + "\\Server", "Enabled"),
-    "tls_server_disabled_by_default": (SCHANNEL + "\\Server", "DisabledByDefault"),
-    "sch_use_strong_crypto": (NETFX, "SchUseStrongCrypto"),
-    "system_default_tls_versions": (NETFX, "SystemDefaultTlsVersions"),
-    "dotnet_release": (r"HKLM:\SOFTWARE\Microsoft\NET Framework Setup\NDP\v4\Full", "Release"),
-    "ie_esc_admin": (ACTIVE_SETUP + "\\{A509B1A7-37EF-4b3f-8CFC-4F3A74704073}", "IsInstalled"),
-    "ie_esc_user": (ACTIVE_SETUP + "\\{A509B1A8-37EF-4b3f-8CFC-4F3A74704073}", "IsInstalled"),
-    "enable_default_http2": (r"HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp", "EnableDefaultHTTP2"),
-    "winhttp_settings": ("HKLM:\\" + CONNECTIONS, "WinHttpSettings"),
-    "inet_settings_machine": ("HKLM:\\" + CONNECTIONS, "DefaultConnectionSettings"),
-    "inet_settings_user": ("HKCU:\\" + CONNECTIONS, "DefaultConnectionSettings"),
-    "proxy_settings_per_user": (r"HKLM:\SOFTWARE\Policies\Microsoft\Windows\CurrentVersion\Internet Settings", "ProxySettingsPerUser"),
-    "installation_type": (r"HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion", "InstallationType"),
-    "pending_file_rename": (r"HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager", "PendingFileRenameOperations"),
-    "server_manager_restart": (r"HKLM:\SOFTWARE\Microsoft\ServerManager\ServicingStorage\ServerComponentCache", "RestartRequired"),
-    "active_computer_name": (r"HKLM:\SYSTEM\CurrentControlSet\Control\ComputerName\ActiveComputerName", "ComputerName"),
-    "computer_name": (r"HKLM:\SYSTEM\CurrentControlSet\Control\ComputerName\ComputerName", "ComputerName"),
+# The lab keeps some of what Windows stores in the registry in models of its own: the proxy simulations write
+# the proxy model, the seed names the host and its installation type. Read where Windows keeps them (key path and
+# value name, in lower case). The proxy model is the truth; the others yield to a value seeded in the registry.
+_CONNECTIONS = r"\software\microsoft\windows\currentversion\internet settings\connections"
+_PROXY_BLOBS = {
+    ("hklm:" + _CONNECTIONS, "winhttpsettings"): "winhttp_settings_blob",
+    ("hklm:" + _CONNECTIONS, "defaultconnectionsettings"): "inet_settings_blob",  # one setting fills both places
+    ("hkcu:" + _CONNECTIONS, "defaultconnectionsettings"): "inet_settings_blob",
 }
-KEY_READS = {
-    "component_based_servicing": r"HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending",
-    "windows_update": r"HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired",
-    "domain_join": r"HKLM:\SYSTEM\CurrentControlSet\Services\Netlogon\JoinDomain",
-    "domain_join_spn": r"HKLM:\SYSTEM\CurrentControlSet\Services\Netlogon\AvoidSpnSet",
-    "entra_app_proxy": r"HKLM:\SOFTWARE\Ansible\entra.app_proxy\RebootPending",
-}
+_COMPUTER_NAMES = {r"hklm:\system\currentcontrolset\control\computername\activecomputername",
+                   r"hklm:\system\currentcontrolset\control\computername\computername"}
+_WINDOWS_NT = r"hklm:\software\microsoft\windows nt\currentversion"
 _KINDS = {"dword": "DWord", "qword": "QWord", "string": "String", "expandstring": "ExpandString",
           "multistring": "MultiString", "binary": "Binary", "none": "None"}
 _STATES = {"running": "Running", "stopped": "Stopped", "paused": "Paused", "start_pending": "Start Pending",
@@ -128,9 +109,24 @@ def _file(host, path, content=False):
     return info
 
 
+def _modelled(host, path, name):
+    """A value the lab keeps in a model of its own, as the registry holds it; None where it keeps none."""
+    place = (path.lower(), name.lower())
+    if place in _PROXY_BLOBS:
+        return {"type": "binary", "data": list(getattr(host, _PROXY_BLOBS[place])())}
+    if host.reg_get_value(path, name) is not None:
+        return None
+    if place[0] in _COMPUTER_NAMES and place[1] == "computername":  # both are the host name unless a rename waits
+        return {"type": "string", "data": host.hostname}
+    if place == (_WINDOWS_NT, "installationtype"):
+        return {"type": "string", "data": host.facts().get("installation_type", "Server")}
+    return None
+
+
 def _value(host, path, name):
-    info = {"path": path, "name": name, "key_exists": host.reg_key_exists(path), "kind": None, "value": None}
-    v = host.reg_get_value(path, name)
+    v = _modelled(host, path, name) or host.reg_get_value(path, name)
+    exists = v is not None or host.reg_key_exists(path)
+    info = {"path": path, "name": name, "key_exists": exists, "kind": None, "value": None}
     if v is None:
         return info
     info["kind"] = _KINDS.get(v["type"], "String")
@@ -139,10 +135,6 @@ def _value(host, path, name):
         data = _b64(bytes(data or []))
     info["value"] = data
     return info
-
-
-def _binary(path, name, blob):
-    return {"path": path, "name": name, "key_exists": True, "kind": "Binary", "value": _b64(blob)}
 
 
 def _certificates(host):
@@ -326,20 +318,15 @@ def simulate(host, args, check_mode, diff):
         for key in ("config_file", "updater_config_file", "trust_settings_file"):
             files[lay[key]] = _file(host, lay[key], content=True)
         backend[name] = _value(host, lay["registry_key"], "UseDefaultProxyForBackendRequests")
-    registry = {slot: _value(host, path, name) for slot, (path, name) in VALUE_READS.items()}
-    # The lab keeps one proxy model per kind; Windows keeps it as these blobs. One Internet Options
-    # setting serves both the per-user and the per-machine place.
-    registry["winhttp_settings"] = _binary(*VALUE_READS["winhttp_settings"], host.winhttp_settings_blob())
-    for slot in ("inet_settings_machine", "inet_settings_user"):
-        registry[slot] = _binary(*VALUE_READS[slot], host.inet_settings_blob())
-    if registry["computer_name"]["kind"] is None:  # both names are the host name unless a rename waits
-        for slot in ("active_computer_name", "computer_name"):
-            registry[slot].update(key_exists=True, kind="String", value=host.hostname)
-    keys = {slot: host.reg_key_exists(path) for slot, path in KEY_READS.items()}
+    # Whatever the module is given to read (the collection's table), read as Windows reads it: a missing value or
+    # key reads as absent. Without the tables the module's loop enumerates $null.
+    if args.get("registry_values") is None or args.get("registry_keys") is None:
+        raise host.fail("You cannot call a method on a null-valued expression.")
+    registry = {slot: _value(host, path, name) for slot, (path, name) in args["registry_values"].items()}
+    keys = {slot: host.reg_key_exists(path) for slot, path in args["registry_keys"].items()}
+    keys["entra_app_proxy"] = host.reg_key_exists(marker.KEY)  # Get-RebootMarkerKey
 
     facts = host.facts()
-    if registry["installation_type"]["kind"] is None:  # the lab keeps it as a fact; Windows in this value
-        registry["installation_type"].update(key_exists=True, kind="String", value=facts.get("installation_type", "Server"))
     version = str(facts.get("os_version", "10.0.20348"))
     dom = host.domain()
     joined = bool(dom["joined"])
