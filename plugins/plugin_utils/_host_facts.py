@@ -334,7 +334,7 @@ def domain_facts(computer: dict[str, t.Any]) -> dict[str, t.Any]:
 # to the module, which reads each place and returns it under its slot; the decoders below read the slots.
 _SCHANNEL = r"HKLM:\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2"
 _NET_FRAMEWORK = r"HKLM:\SOFTWARE\Microsoft\.NETFramework\v4.0.30319"
-_ESC = r"HKLM:\SOFTWARE\Microsoft\Active Setup\Installed Components\{A509B1A%s-37EF-4b3f-8CFC-4F3A74704073}"
+_ACTIVE_SETUP = r"HKLM:\SOFTWARE\Microsoft\Active Setup\Installed Components"
 _CONNECTIONS = r"%s:\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
 _COMPUTER_NAME = r"HKLM:\SYSTEM\CurrentControlSet\Control\ComputerName"
 # Values: slot -> (key path, value name).
@@ -347,8 +347,8 @@ REGISTRY_VALUES: dict[str, tuple[str, str]] = {
     "system_default_tls_versions": (_NET_FRAMEWORK, "SystemDefaultTlsVersions"),
     "dotnet_release": (r"HKLM:\SOFTWARE\Microsoft\NET Framework Setup\NDP\v4\Full", "Release"),
     # Internet Explorer Enhanced Security Configuration: the component for administrators, then for users.
-    "ie_esc_admin": (_ESC % "7", "IsInstalled"),
-    "ie_esc_user": (_ESC % "8", "IsInstalled"),
+    "ie_esc_admin": (_ACTIVE_SETUP + r"\{A509B1A7-37EF-4b3f-8CFC-4F3A74704073}", "IsInstalled"),
+    "ie_esc_user": (_ACTIVE_SETUP + r"\{A509B1A8-37EF-4b3f-8CFC-4F3A74704073}", "IsInstalled"),
     "enable_default_http2": (r"HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp",
                              "EnableDefaultHTTP2"),
     "winhttp_settings": (_CONNECTIONS % "HKLM", "WinHttpSettings"),
